@@ -1,0 +1,5 @@
+"""Allow ``python -m evidencegen``."""
+
+from evidencegen.cli import main
+
+main()

@@ -1,0 +1,94 @@
+"""The library API behind the CLI: analyse a learner folder, build her evidence documents.
+
+Everything is read, checked, mapped and rendered before anything is written, so a bad note
+or template stops the run with nothing half-made in OUT.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from evidencegen.coverage import CriterionCoverage, coverage_json, judge_all
+from evidencegen.criteria import CriteriaSet, Criterion, resolve_criteria
+from evidencegen.errors import CriteriaError
+from evidencegen.mapping import CriterionMap, map_notes
+from evidencegen.output import safe_id, write_all
+from evidencegen.readers import Learner, read_learner
+
+FORMATS = ("docx", "pdf")
+
+
+@dataclass(frozen=True)
+class BuildOptions:
+    out: Path = Path("evidence")
+    formats: tuple[str, ...] = FORMATS
+    criteria: tuple[str, ...] = ()  # empty: every criterion the tool documents
+    templates: Path | None = None
+    final: bool = False
+    today: dt.date | None = None
+
+
+@dataclass
+class Analysis:
+    learner: Learner
+    criteria: CriteriaSet
+    maps: dict[str, CriterionMap]
+    coverage: dict[str, CriterionCoverage]
+
+
+@dataclass
+class BuildResult:
+    analysis: Analysis
+    folder: Path
+    files: list[Path] = field(default_factory=list)
+    documented: list[Criterion] = field(default_factory=list)
+
+
+def analyse(folder: Path, exclude: tuple[Path, ...] = ()) -> Analysis:
+    """Read a learner folder and judge every criterion of her unit."""
+    learner = read_learner(folder, exclude)
+    criteria = resolve_criteria(learner.criteria, learner.folder, learner.folder / "learner.yaml")
+    for note in learner.notes:
+        for ac in note.criteria:
+            criteria.require(ac, note.path, note.criteria_line)
+    maps = map_notes(criteria, learner.notes)
+    return Analysis(learner, criteria, maps, judge_all(criteria, maps, learner))
+
+
+def select_criteria(criteria: CriteriaSet, wanted: tuple[str, ...]) -> list[Criterion]:
+    if not wanted:
+        return criteria.documented()
+    return [criteria.require(ac) for ac in dict.fromkeys(wanted)]
+
+
+def file_stem(learner: Learner, criteria: CriteriaSet, criterion: Criterion) -> str:
+    return f"{safe_id(learner.learner_id)}_{safe_id(criteria.unit.number)}_{criterion.id}"
+
+
+def build(folder: Path, options: BuildOptions) -> BuildResult:
+    """Build the documents and coverage.json for one learner into OUT/<safe learner id>/."""
+    from evidencegen.render.pipeline import Renderer  # heavy: WeasyPrint, python-docx
+
+    out = options.out.resolve()
+    analysis = analyse(folder, exclude=(out,))
+    learner, criteria = analysis.learner, analysis.criteria
+    chosen = select_criteria(criteria, options.criteria)
+    if not chosen:
+        raise CriteriaError(f"criteria file '{criteria.id}' marks no criterion for documents")
+    target = out / safe_id(learner.learner_id, learner.folder / "learner.yaml")
+    today = options.today or dt.date.today()
+    renderer = Renderer(options.templates)
+    files: dict[str, bytes] = {}
+    for crit in chosen:
+        stem = file_stem(learner, criteria, crit)
+        rendered = renderer.render(analysis, analysis.coverage[crit.id], options.final, today,
+                                   options.formats)
+        for fmt, data in rendered.items():
+            files[f"{stem}.{fmt}"] = data
+    report = coverage_json(learner, criteria, analysis.coverage, today.isoformat())
+    files["coverage.json"] = (json.dumps(report, indent=2, ensure_ascii=False) + "\n").encode()
+    written = write_all(target, files)
+    return BuildResult(analysis, target, written, chosen)

@@ -1,0 +1,187 @@
+"""The command line: the only module that imports Click.
+
+Each command gathers its options, calls one library function and prints a short summary.
+Errors from the core are turned into one line and an exit code here, in ``_Cli.invoke``.
+"""
+
+from __future__ import annotations
+
+import shutil
+import sys
+from pathlib import Path
+
+import click
+
+from evidencegen import __version__
+from evidencegen.errors import EvidencegenError
+
+STATE_COLOURS = {"not_started": "red", "in_progress": "yellow", "ready": "cyan", "met": "green"}
+
+
+class _Cli(click.Group):
+    """Turns every evidencegen error into one plain line and exit code 2 (or the error's)."""
+
+    def invoke(self, ctx: click.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except EvidencegenError as exc:
+            if ctx.meta.get("evidencegen.debug"):
+                raise
+            click.secho(f"evidencegen: {exc}", err=True, fg="red")
+            ctx.exit(exc.exit_code)
+        except KeyboardInterrupt:
+            click.echo("evidencegen: stopped.", err=True)
+            ctx.exit(130)
+
+
+@click.group(cls=_Cli, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "--version", prog_name="evidencegen")
+@click.option("--debug", is_flag=True, help="Show the full technical details of any error.")
+@click.pass_context
+def cli(ctx: click.Context, debug: bool) -> None:
+    """Turn a learner's mentoring notes into portfolio evidence for Unit 435
+    (Level 4 Diploma in Adult Care): Word and PDF documents for 1.1 and 5.2,
+    and what is still missing.
+
+    \b
+    Start here:
+      evidencegen init my-portfolio      make a folder to write your notes in
+      evidencegen build my-portfolio     make the documents (into ./evidence)
+      evidencegen criteria 5.2           what 5.2 asks for and how to show it
+    """
+    ctx.meta["evidencegen.debug"] = debug
+
+
+@cli.command()
+@click.argument("learner_dir", type=click.Path(path_type=Path, file_okay=False))
+@click.option("-o", "--out", type=click.Path(path_type=Path, file_okay=False),
+              default=Path("evidence"), show_default=True,
+              help="Folder the documents go in (a sub-folder per learner is made).")
+@click.option("-f", "--format", "fmt", type=click.Choice(["docx", "pdf", "both"]),
+              default="both", show_default=True, help="Which documents to make.")
+@click.option("-c", "--criterion", "criteria", multiple=True, metavar="AC",
+              help="Only this criterion, e.g. -c 5.2 (repeat for more). "
+                   "Default: every criterion evidencegen writes documents for (1.1, 5.2).")
+@click.option("--templates", type=click.Path(path_type=Path, file_okay=False, exists=True),
+              help="Your own templates folder, searched before the shipped templates.")
+@click.option("--final", is_flag=True,
+              help="Leave out the guidance and the 'still missing' section.")
+def build(learner_dir: Path, out: Path, fmt: str, criteria: tuple[str, ...],
+          templates: Path | None, final: bool) -> None:
+    """Make the evidence documents for one learner folder.
+
+    Writes OUT/<learner id>/ with a Word (.docx) and a PDF document per criterion,
+    and coverage.json, then prints what is covered and what is still missing.
+
+    \b
+    Example:
+      evidencegen build samples/complete -o evidence
+      evidencegen build my-portfolio -c 5.2 -f docx
+    """
+    from evidencegen.api import FORMATS, BuildOptions
+    from evidencegen.api import build as run_build
+
+    formats = FORMATS if fmt == "both" else (fmt,)
+    options = BuildOptions(out=out, formats=formats, criteria=criteria, templates=templates,
+                           final=final)
+    result = run_build(learner_dir, options)
+    a = result.analysis
+    click.echo(f"{a.learner.name} ({a.learner.learner_id}): Unit {a.criteria.unit.number} "
+               f"{a.criteria.unit.title}")
+    for crit in result.documented:
+        cov = a.coverage[crit.id]
+        count = len(cov.evidence.hits) if cov.evidence else 0
+        state = click.style(f"{cov.label:<22}", fg=STATE_COLOURS[cov.status])
+        click.echo(f"  {crit.id:<5} {state} {count:>3} pieces of evidence")
+        for gap in cov.gaps:
+            click.echo(f"        still missing: {gap}")
+    where = result.folder
+    try:
+        where = where.relative_to(Path.cwd())
+    except ValueError:
+        pass
+    click.echo(f"Wrote {len(result.files)} files to {where}{'/' if not str(where).endswith('/') else ''}")
+
+
+@cli.command("criteria")
+@click.argument("ac", required=False)
+@click.option("--version-of", "choice", metavar="ID|FILE",
+              help="Another wording or version: a criteria id or a .yaml file.")
+def criteria_cmd(ac: str | None, choice: str | None) -> None:
+    """List the unit's criteria, or show one criterion and how to evidence it.
+
+    \b
+    Example:
+      evidencegen criteria          every criterion of Unit 435
+      evidencegen criteria 1.1      the models for mentoring, and how 1.1 is judged
+    """
+    from evidencegen.criteria import resolve_criteria
+
+    cs = resolve_criteria(choice, Path.cwd())
+    if ac is None:
+        click.echo(f"{cs.qualification.title}: Unit {cs.unit.number} {cs.unit.title}")
+        click.echo(f"Wording: {cs.wording.source}, version {cs.wording.version} [{cs.id}]")
+        for outcome in cs.outcomes:
+            click.echo(f"\nLO{outcome.id} {outcome.title}")
+            for c in outcome.criteria:
+                mark = "*" if c.document else " "
+                click.echo(f" {mark}{c.id:<4} {c.text}")
+        click.echo("\n* evidencegen writes documents and checks rules for these criteria.")
+        return
+    crit = cs.require(ac)
+    outcome = cs.outcome_of(crit.id)
+    click.echo(f"{crit.id} {crit.text}")
+    click.echo(f"LO{outcome.id} {outcome.title}")
+    click.echo(f"Kind: {crit.kind}" + (f" (verb: {crit.verb})" if crit.verb else ""))
+    if crit.guidance:
+        click.echo("\n" + click.wrap_text(crit.guidance, 78))
+    if crit.elements:
+        click.echo(f"\n{crit.element_label.capitalize()}s ({len(crit.elements)}):")
+        for e in crit.elements:
+            click.echo(f"  {e.id:<22} {e.name}")
+            click.echo(click.wrap_text(e.description, 78, initial_indent="      ",
+                                       subsequent_indent="      "))
+    if crit.rules:
+        click.echo("\nJudged by:")
+        for r in crit.rules:
+            click.echo(f"  - {r.summary}: at least {r.min} (needed for '{r.level}')")
+    else:
+        click.echo("\nevidencegen records notes you map to this criterion but does not judge it.")
+
+
+@cli.command()
+@click.argument("folder", type=click.Path(path_type=Path, file_okay=False))
+def init(folder: Path) -> None:
+    """Make a new learner folder with an example learner.yaml and example notes.
+
+    Every field is explained in comments: open the files in a text editor, replace the
+    examples with your own details and notes, then run 'evidencegen build FOLDER'.
+
+    \b
+    Example:
+      evidencegen init my-portfolio
+    """
+    from evidencegen.errors import OutputError
+    from evidencegen.resources import packaged_dir
+
+    if folder.exists() and any(folder.iterdir()):
+        raise OutputError("this folder already has files in it; choose a new folder name", folder)
+    starter = Path(__file__).parent / "starter"
+    if not starter.is_dir():
+        starter = packaged_dir("starter")
+    try:
+        shutil.copytree(starter, folder, dirs_exist_ok=True)
+    except OSError as exc:
+        raise OutputError(f"cannot create the folder: {exc.strerror}", folder) from None
+    click.echo(f"Made {folder}/ with an example learner.yaml and example notes.")
+    click.echo(f"Next: edit {folder}/learner.yaml, write your notes, then run:")
+    click.echo(f"  evidencegen build {folder}")
+
+
+def main() -> None:
+    """Console entry point."""
+    cli(prog_name="evidencegen")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,221 @@
+"""Judge coverage: evaluate each criterion's rules (held in the criteria data) on its evidence.
+
+Every rule gives {rule, needed, found, met, reason}, and the reason is a sentence an
+assessor would write, so the state of a criterion is never a bare colour.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from evidencegen.criteria import Criterion, CriteriaSet, Element, Rule
+from evidencegen.mapping import CriterionMap
+from evidencegen.readers import Learner, Note
+
+STATES = ("not_started", "in_progress", "ready", "met")
+STATE_LABELS = {
+    "not_started": "Not started",
+    "in_progress": "In progress",
+    "ready": "Ready for assessment",
+    "met": "Met (observed)",
+}
+
+
+@dataclass(frozen=True)
+class RuleResult:
+    rule: str
+    summary: str
+    level: str
+    needed: int
+    found: int
+    met: bool
+    reason: str
+
+
+@dataclass
+class CriterionCoverage:
+    criterion: Criterion
+    status: str
+    judged: bool  # False: the tool records mappings for this criterion but does not judge it
+    rules: list[RuleResult] = field(default_factory=list)
+    evidence: CriterionMap | None = None
+    missing_elements: list[Element] = field(default_factory=list)
+
+    @property
+    def gaps(self) -> list[str]:
+        return [r.reason for r in self.rules if not r.met]
+
+    @property
+    def label(self) -> str:
+        return STATE_LABELS[self.status]
+
+
+@dataclass(frozen=True)
+class _Found:
+    found: int
+    detail: str = ""
+    mentee: str = ""
+
+
+def _fill(template: str, rule: Rule, found: _Found) -> str:
+    values = {"needed": rule.min, "found": found.found, "list": found.detail,
+              "mentee": found.mentee or "one mentee"}
+    text = re.sub(r"\{(\w+)\}", lambda m: str(values.get(m.group(1), m.group(0))), template)
+    return " ".join(text.split())
+
+
+def _mentee(note: Note, learner: Learner) -> str | None:
+    if note.mentee:
+        return note.mentee
+    return learner.mentees[0] if len(learner.mentees) == 1 else None
+
+
+def _sessions_by_mentee(cmap: CriterionMap, learner: Learner) -> dict[str, list[Note]]:
+    by: dict[str, list[Note]] = defaultdict(list)
+    for note in learner.notes:
+        mentee = _mentee(note, learner)
+        if note.type == "session" and note.date and mentee:
+            by[mentee].append(note)
+    return by
+
+
+def _elements_with_aspects(rule: Rule, cmap: CriterionMap, learner: Learner) -> _Found:
+    have: dict[str, set[str]] = defaultdict(set)
+    for hit in cmap.hits:
+        have[hit.element].update(hit.aspects)
+    complete = [e for e, aspects in have.items() if set(rule.aspects) <= aspects]
+    partial = []
+    for element_id, aspects in have.items():
+        lacking = [a for a in rule.aspects if a not in aspects]
+        if lacking:
+            name = cmap.criterion.element(element_id).name
+            partial.append(f"{name} has no {' or '.join(lacking)} yet")
+    detail = f" ({'; '.join(partial)})" if partial else ""
+    return _Found(len(complete), detail)
+
+
+def _comparison_statements(rule: Rule, cmap: CriterionMap, learner: Learner) -> _Found:
+    return _Found(len(cmap.comparisons))
+
+
+def _elements_in_sessions(rule: Rule, cmap: CriterionMap, learner: Learner) -> _Found:
+    best = _Found(0)
+    for mentee, sessions in _sessions_by_mentee(cmap, learner).items():
+        if len(sessions) < rule.min_sessions:
+            continue
+        rels = {n.rel for n in sessions}
+        shown = {h.element for h in cmap.hits if h.note.rel in rels}
+        if len(shown) > best.found:
+            best = _Found(len(shown), mentee=mentee)
+    if best.found == 0:
+        best = _Found(0, f" (no mentee has {rule.min_sessions} dated sessions yet)")
+    return best
+
+
+def _dated_sessions(rule: Rule, cmap: CriterionMap, learner: Learner) -> _Found:
+    by = _sessions_by_mentee(cmap, learner)
+    undated = sum(1 for n in learner.notes if n.type == "session" and not n.date)
+    extra = f"; {undated} session note(s) have no date" if undated else ""
+    if not by:
+        return _Found(0, extra)
+    mentee, sessions = max(by.items(), key=lambda kv: (len(kv[1]), kv[0]))
+    return _Found(len(sessions), f" ({mentee}){extra}", mentee)
+
+
+def _note_types(rule: Rule, cmap: CriterionMap, learner: Learner) -> _Found:
+    return _Found(sum(1 for n in cmap.notes() if n.type in rule.note_types))
+
+
+CHECKS: dict[str, Callable[[Rule, CriterionMap, Learner], _Found]] = {
+    "elements_with_aspects": _elements_with_aspects,
+    "comparison_statements": _comparison_statements,
+    "elements_in_sessions": _elements_in_sessions,
+    "dated_sessions": _dated_sessions,
+    "note_types": _note_types,
+}
+
+
+def evaluate_rule(rule: Rule, cmap: CriterionMap, learner: Learner) -> RuleResult:
+    check = CHECKS.get(rule.check)
+    if check is None:
+        from evidencegen.errors import CriteriaError
+
+        raise CriteriaError(
+            f"criterion {cmap.criterion.id}, rule '{rule.id}': unknown check '{rule.check}' "
+            f"(known: {', '.join(CHECKS)})"
+        )
+    found = check(rule, cmap, learner)
+    met = found.found >= rule.min
+    reason = _fill(rule.met if met else rule.gap, rule, found)
+    return RuleResult(rule.id, rule.summary, rule.level, rule.min, found.found, met, reason)
+
+
+def judge(criterion: Criterion, cmap: CriterionMap, learner: Learner) -> CriterionCoverage:
+    has_evidence = bool(cmap.hits or cmap.explicit or cmap.comparisons)
+    if not criterion.rules:
+        status = "in_progress" if cmap.explicit else "not_started"
+        return CriterionCoverage(criterion, status, judged=False, evidence=cmap)
+    results = [evaluate_rule(r, cmap, learner) for r in criterion.rules]
+    shown = {h.element for h in cmap.hits}
+    missing = [e for e in criterion.elements if e.id not in shown]
+    if not has_evidence:
+        status = "not_started"
+    elif all(r.met for r in results if r.level == "ready"):
+        has_met_level = any(r.level == "met" for r in results)
+        status = "met" if has_met_level and all(r.met for r in results) else "ready"
+    else:
+        status = "in_progress"
+    return CriterionCoverage(criterion, status, True, results, cmap, missing)
+
+
+def judge_all(
+    criteria: CriteriaSet, maps: dict[str, CriterionMap], learner: Learner
+) -> dict[str, CriterionCoverage]:
+    return {c.id: judge(c, maps[c.id], learner) for c in criteria.all_criteria()}
+
+
+def coverage_json(
+    learner: Learner, criteria: CriteriaSet, results: dict[str, CriterionCoverage],
+    generated: str,
+) -> dict[str, Any]:
+    """The documented coverage.json: who, which unit and wording, and each criterion's state."""
+    out: list[dict[str, Any]] = []
+    for cov in results.values():
+        evidence: list[dict[str, Any]] = []
+        if cov.evidence is not None:
+            for hit in cov.evidence.hits:
+                evidence.append({"element": hit.element, "source": hit.note.rel,
+                                 "line": hit.line, "quote": hit.quote,
+                                 "aspects": list(hit.aspects)})
+            for comp in cov.evidence.comparisons:
+                evidence.append({"element": None, "kind": "comparison",
+                                 "elements": list(comp.elements), "source": comp.note.rel,
+                                 "line": comp.line, "quote": comp.quote})
+            for note in cov.evidence.explicit:
+                evidence.append({"element": None, "kind": "mapped by the learner",
+                                 "source": note.rel, "line": note.criteria_line,
+                                 "quote": note.title})
+        out.append({
+            "id": cov.criterion.id,
+            "title": cov.criterion.text,
+            "kind": cov.criterion.kind,
+            "status": cov.status,
+            "judged": cov.judged,
+            "gaps": cov.gaps,
+            "rules": [r.__dict__ for r in cov.rules],
+            "missing_elements": [e.id for e in cov.missing_elements],
+            "evidence": evidence,
+        })
+    return {
+        "learner": {"id": learner.learner_id, "name": learner.name},
+        "unit": {"number": criteria.unit.number, "title": criteria.unit.title,
+                 "qualification": criteria.qualification.title},
+        "criteria_version": {"id": criteria.id, "source": criteria.wording.source,
+                             "version": criteria.wording.version},
+        "generated": generated,
+        "criteria": out,
+    }

@@ -1,0 +1,195 @@
+"""Criteria as data: load a unit's outcomes, criteria, elements and rules from YAML.
+
+A criteria file records whose wording it holds and which version, so two versions of one
+unit can sit side by side; adding a unit or a version is adding a file. Files are found in
+the packaged criteria/ folder, or at a path a learner.yaml names.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from functools import cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from evidencegen.errors import CriteriaError
+from evidencegen.resources import packaged_dir
+from evidencegen.schema import validate
+from evidencegen.yamlio import load_yaml
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Element(_Frozen):
+    """A model (1.1) or technique (5.2): what a learner can show, and how she words it."""
+
+    id: str
+    name: str
+    description: str
+    phrases: list[str] = Field(min_length=1)
+
+
+class Rule(_Frozen):
+    """One requirement; ``check`` names the evaluator in coverage.py, the rest is its data."""
+
+    id: str
+    check: str
+    level: Literal["ready", "met"] = "ready"
+    min: int = 1
+    min_sessions: int = 0
+    same_mentee: bool = False
+    aspects: list[str] = []
+    note_types: list[str] = []
+    summary: str
+    gap: str
+    met: str
+
+
+class Criterion(_Frozen):
+    id: str
+    text: str
+    kind: Literal["knowledge", "competence"]
+    verb: str | None = None
+    document: bool = False
+    element_label: str = "element"
+    scan: list[str] = []
+    elements: list[Element] = []
+    aspects: dict[str, list[str]] = {}
+    comparison: list[str] = []
+    rules: list[Rule] = []
+    guidance: str | None = None
+
+    def element(self, element_id: str) -> Element:
+        return next(e for e in self.elements if e.id == element_id)
+
+
+class Outcome(_Frozen):
+    id: str
+    title: str
+    criteria: list[Criterion]
+
+
+class Qualification(_Frozen):
+    title: str
+    level: int | None = None
+    framework: str | None = None
+
+
+class Unit(_Frozen):
+    number: str
+    title: str
+
+
+class Wording(_Frozen):
+    source: str
+    version: str
+    note: str | None = None
+
+
+class CriteriaSet(_Frozen):
+    """One unit in one organisation's wording and version."""
+
+    id: str
+    default: bool = False
+    qualification: Qualification
+    unit: Unit
+    wording: Wording
+    outcomes: list[Outcome]
+
+    @model_validator(mode="after")
+    def _unique_ids(self) -> CriteriaSet:
+        seen: set[str] = set()
+        for crit in self.all_criteria():
+            if crit.id in seen:
+                raise ValueError(f"criterion {crit.id} appears twice")
+            seen.add(crit.id)
+            element_ids = [e.id for e in crit.elements]
+            if len(set(element_ids)) != len(element_ids):
+                raise ValueError(f"criterion {crit.id} has two elements with the same id")
+        return self
+
+    def all_criteria(self) -> Iterator[Criterion]:
+        for outcome in self.outcomes:
+            yield from outcome.criteria
+
+    def outcome_of(self, ac_id: str) -> Outcome:
+        return next(o for o in self.outcomes if any(c.id == ac_id for c in o.criteria))
+
+    def get(self, ac_id: str) -> Criterion | None:
+        return next((c for c in self.all_criteria() if c.id == ac_id), None)
+
+    def require(self, ac_id: str, path: Path | None = None, line: int | None = None) -> Criterion:
+        crit = self.get(ac_id)
+        if crit is None:
+            known = ", ".join(c.id for c in self.all_criteria())
+            raise CriteriaError(
+                f"unit {self.unit.number} has no criterion '{ac_id}' (known: {known})", path, line
+            )
+        return crit
+
+    def documented(self) -> list[Criterion]:
+        """The criteria evidencegen builds documents for by default."""
+        return [c for c in self.all_criteria() if c.document]
+
+
+def criteria_dir() -> Path:
+    return packaged_dir("criteria")
+
+
+@cache
+def _load_cached(path: Path, mtime_ns: int) -> CriteriaSet:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise CriteriaError("this criteria file is not UTF-8 text", path) from None
+    except OSError as exc:
+        raise CriteriaError(f"cannot read this criteria file: {exc.strerror}", path) from None
+    data, lines = load_yaml(text, path, CriteriaError)
+    return validate(CriteriaSet, data, lines, path, CriteriaError)
+
+
+def load_criteria_file(path: Path) -> CriteriaSet:
+    """Load and check one criteria file (cached per file and modification time)."""
+    path = path.resolve()
+    try:
+        mtime = path.stat().st_mtime_ns
+    except OSError:
+        raise CriteriaError("criteria file not found", path) from None
+    return _load_cached(path, mtime)
+
+
+def packaged_sets() -> list[CriteriaSet]:
+    return [load_criteria_file(p) for p in sorted(criteria_dir().glob("*.yaml"))]
+
+
+def resolve_criteria(
+    choice: str | None, base: Path | None = None, where: Path | None = None
+) -> CriteriaSet:
+    """Find the criteria set a learner asks for: a path to a file, or the id of a packaged set.
+
+    ``where`` (a learner.yaml) is named in the error when the choice matches nothing.
+    """
+    if choice is None:
+        sets = packaged_sets()
+        defaults = [s for s in sets if s.default] or sets
+        if not defaults:
+            raise CriteriaError("no criteria files are installed", criteria_dir())
+        return defaults[0]
+    if choice.endswith((".yaml", ".yml")):
+        path = Path(choice)
+        if not path.is_absolute() and base is not None:
+            path = base / path
+        return load_criteria_file(path)
+    sets = packaged_sets()
+    for s in sets:
+        if s.id == choice:
+            return s
+    known = ", ".join(s.id for s in sets)
+    raise CriteriaError(
+        f"no criteria version called '{choice}' (installed: {known}; or give a path to a .yaml file)",
+        where,
+    )

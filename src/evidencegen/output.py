@@ -1,0 +1,73 @@
+"""Writing results: all or nothing, each file through a temporary file and a rename.
+
+Documents are rendered to bytes first; only then is anything written, so a failure leaves
+OUT as it was (earlier outputs untouched, no half-written file).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+from pathlib import Path
+
+from evidencegen.errors import LearnerError, OutputError
+
+_UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
+_WINDOWS_RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)),
+                     *(f"lpt{i}" for i in range(10))}
+MAX_ID_LENGTH = 64
+
+
+def safe_id(learner_id: str, where: Path | None = None) -> str:
+    """A learner id made safe for a folder and file name on any system."""
+    safe = _UNSAFE.sub("-", learner_id.strip()).strip(".-")
+    if not safe:
+        raise LearnerError(f"learner_id '{learner_id}' has no letters or digits to name files with", where)
+    if safe.split(".")[0].lower() in _WINDOWS_RESERVED:
+        safe = f"learner-{safe}"
+    return safe[:MAX_ID_LENGTH]
+
+
+def prepare_dir(folder: Path) -> None:
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputError(f"cannot create the output folder: {exc.strerror}", folder) from None
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise OutputError("cannot write to the output folder (permission denied)", folder)
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` so that a reader never sees a partial file."""
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
+    try:
+        os.chmod(tmp, 0o666 & ~_umask())
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except OSError as exc:
+        Path(tmp).unlink(missing_ok=True)
+        raise OutputError(f"cannot write this file: {exc.strerror}", path) from None
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def write_all(folder: Path, files: dict[str, bytes]) -> list[Path]:
+    """Write every file of one learner's output; return their paths."""
+    prepare_dir(folder)
+    written = []
+    for name, data in files.items():
+        path = folder / name
+        write_atomic(path, data)
+        written.append(path)
+    return written

@@ -1,0 +1,293 @@
+"""Read a learner folder: learner.yaml and every note under it, with line numbers kept.
+
+Reading is strict and happens before anything is written: a note that cannot be read stops
+the build with its file and line, so no document is ever made from half the evidence.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from markdown_it import MarkdownIt
+from markupsafe import Markup, escape
+
+from evidencegen.errors import LearnerError, NoteError
+from evidencegen.schema import Declaration, FrontMatter, LearnerFile, parse_date, validate
+from evidencegen.text import split_sentences, word_count
+from evidencegen.yamlio import KeyLines, load_yaml
+
+NOTE_SUFFIXES = {".md", ".markdown", ".txt"}
+RESERVED_FILES = {"learner.yaml", "feedback.yaml"}
+_FOLDER_TYPES = {
+    "session": "session", "sessions": "session",
+    "observation": "observation", "observations": "observation",
+    "witness": "witness", "witnesses": "witness", "testimony": "witness",
+    "testimonies": "witness",
+    "reflection": "reflection", "reflections": "reflection",
+    "knowledge": "knowledge", "reading": "knowledge", "research": "knowledge",
+}
+_DATED_NAME = re.compile(r"^(\d{4}-\d{2}-\d{2})")
+
+
+@dataclass(frozen=True)
+class Sentence:
+    text: str
+    line: int
+
+
+@dataclass(frozen=True)
+class Block:
+    """A paragraph, list item, quote or heading of a note, with its first line in the file."""
+
+    kind: str
+    text: str
+    line: int
+    sentences: tuple[Sentence, ...]
+
+
+@dataclass(frozen=True)
+class Note:
+    path: Path
+    rel: str  # path inside the learner folder, with forward slashes
+    type: str
+    title: str
+    date: dt.date | None
+    mentee: str | None
+    duration: str | None
+    mode: str | None
+    criteria: tuple[str, ...]
+    criteria_line: int
+    author_name: str | None
+    author_role: str | None
+    references: tuple[str, ...]
+    blocks: tuple[Block, ...]
+    html: Markup
+    words: int
+
+    @property
+    def sentences(self) -> list[Sentence]:
+        return [s for b in self.blocks for s in b.sentences]
+
+
+@dataclass(frozen=True)
+class Learner:
+    folder: Path
+    name: str
+    learner_id: str
+    centre: str | None
+    assessor: str | None
+    employer: str | None
+    programme_start: dt.date | None
+    criteria: str | None
+    mentees: tuple[str, ...]
+    declaration: Declaration | None
+    notes: tuple[Note, ...] = field(default=())
+
+
+def _markdown() -> MarkdownIt:
+    # Raw HTML is text, never markup; images are never fetched (a note is data, not a page).
+    md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
+    md.disable(["image", "html_inline", "html_block"])
+    # A note's own headings sit under the document's headings (h1-h3), so they become h4.
+    md.add_render_rule("heading_open", lambda *a, **k: '<h4 class="note-heading">')
+    md.add_render_rule("heading_close", lambda *a, **k: "</h4>\n")
+    return md
+
+
+_MD = _markdown()
+
+
+def read_text(path: Path, error: type[NoteError] | type[LearnerError] = NoteError) -> str:
+    """Read UTF-8 text; a file saved in another encoding is named with the first bad line."""
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise error(f"cannot read this file: {exc.strerror}", path) from None
+    if b"\x00" in raw[:8192]:
+        raise error("this is not a text file (it looks like a binary file)", path)
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise error(
+            "this file is not saved as UTF-8 text; save it again as UTF-8 "
+            "(in Word: Save As, Plain Text, Unicode UTF-8)",
+            path,
+            line,
+        ) from None
+    return text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+
+
+def read_learner_file(folder: Path) -> LearnerFile:
+    path = folder / "learner.yaml"
+    if not folder.is_dir():
+        raise LearnerError("this folder does not exist", folder)
+    if not path.is_file():
+        raise LearnerError(
+            "no learner.yaml here: is this a learner folder? "
+            "(run 'evidencegen init FOLDER' to start one)",
+            folder,
+        )
+    text = read_text(path, LearnerError)
+    data, lines = load_yaml(text, path, LearnerError)
+    if data is None:
+        raise LearnerError("learner.yaml is empty: it needs at least name and learner_id", path)
+    return validate(LearnerFile, data, lines, path, LearnerError)
+
+
+def _split_front_matter(text: str, path: Path) -> tuple[str | None, str, int]:
+    """Return (front matter text or None, body, number of lines before the body)."""
+    if path.suffix.lower() not in {".md", ".markdown"} or not text.startswith("---\n"):
+        return None, text, 0
+    lines = text.split("\n")
+    for i in range(1, len(lines)):
+        if lines[i].rstrip() in ("---", "..."):
+            return "\n".join(lines[1:i]), "\n".join(lines[i + 1 :]), i + 1
+    raise NoteError(
+        "the front matter that starts with --- on line 1 has no closing --- line", path, 1
+    )
+
+
+def _note_type(rel_parts: tuple[str, ...]) -> str:
+    for folder in reversed(rel_parts[:-1]):
+        kind = _FOLDER_TYPES.get(folder.lower())
+        if kind:
+            return kind
+    return "reflection"
+
+
+def _markdown_blocks(body: str, offset: int) -> list[Block]:
+    blocks: list[Block] = []
+    tokens = _MD.parse(body)
+    container = "paragraph"
+    for i, tok in enumerate(tokens):
+        if tok.type in ("bullet_list_open", "ordered_list_open"):
+            container = "list_item"
+        elif tok.type in ("bullet_list_close", "ordered_list_close"):
+            container = "paragraph"
+        elif tok.type == "blockquote_open":
+            container = "quote"
+        elif tok.type == "blockquote_close":
+            container = "paragraph"
+        if tok.type != "inline" or not tokens[i - 1].map:
+            continue
+        parent = tokens[i - 1]
+        kind = "heading" if parent.type == "heading_open" else container
+        text = "".join(
+            "\n" if c.type in ("softbreak", "hardbreak") else c.content
+            for c in (tok.children or [])
+            if c.type in ("text", "code_inline", "softbreak", "hardbreak")
+        )
+        blocks.append(_block(kind, text, offset + parent.map[0] + 1))
+    return blocks
+
+
+def _text_blocks(body: str, offset: int) -> list[Block]:
+    blocks = []
+    for m in re.finditer(r"(?:[^\n]*\S[^\n]*(?:\n|$))+", body):
+        line = offset + body[: m.start()].count("\n") + 1
+        blocks.append(_block("paragraph", m.group().strip("\n"), line))
+    return blocks
+
+
+def _block(kind: str, text: str, line: int) -> Block:
+    sentences = tuple(
+        Sentence(s, line + text[:off].count("\n"))
+        for off, s in split_sentences(text)
+    )
+    return Block(kind, " ".join(text.split()), line, sentences)
+
+
+def _text_html(blocks: list[Block]) -> Markup:
+    return Markup("".join(f"<p>{escape(b.text)}</p>\n" for b in blocks))
+
+
+def _title(fm: FrontMatter | None, blocks: list[Block], path: Path) -> str:
+    if fm is not None and fm.title:
+        return fm.title
+    heading = next((b.text for b in blocks if b.kind == "heading"), None)
+    if heading:
+        return heading
+    stem = _DATED_NAME.sub("", path.stem).strip("-_ ") or path.stem
+    return stem.replace("-", " ").replace("_", " ").capitalize()
+
+
+def read_note(path: Path, folder: Path) -> Note:
+    """Read one note; its type and date come from front matter, else folder and file name."""
+    text = read_text(path)
+    fm_text, body, offset = _split_front_matter(text, path)
+    fm: FrontMatter | None = None
+    lines: KeyLines = {}
+    if fm_text is not None:
+        data, lines = load_yaml(fm_text, path, NoteError, line_offset=1)
+        fm = validate(FrontMatter, data, lines, path, NoteError, first_line=1)
+    rel_parts = path.relative_to(folder).parts
+    is_markdown = path.suffix.lower() in {".md", ".markdown"}
+    blocks = _markdown_blocks(body, offset) if is_markdown else _text_blocks(body, offset)
+    html = Markup(_MD.render(body)) if is_markdown else _text_html(blocks)
+    date = fm.date if fm and fm.date else None
+    if date is None and (m := _DATED_NAME.match(path.name)):
+        try:
+            date = parse_date(m.group(1))
+        except ValueError as exc:
+            raise NoteError(f"the date in this file's name: {exc}", path) from None
+    author = fm.author if fm else None
+    return Note(
+        path=path,
+        rel="/".join(rel_parts),
+        type=(fm.type if fm and fm.type else _note_type(rel_parts)),
+        title=_title(fm, blocks, path),
+        date=date,
+        mentee=fm.mentee if fm else None,
+        duration=fm.duration if fm else None,
+        mode=fm.mode if fm else None,
+        criteria=tuple(fm.criteria) if fm else (),
+        criteria_line=lines.get(("criteria",), 1),
+        author_name=author.name if author else None,
+        author_role=author.role if author else None,
+        references=tuple(fm.references) if fm else (),
+        blocks=tuple(blocks),
+        html=html,
+        words=sum(word_count(b.text) for b in blocks if b.kind != "heading"),
+    )
+
+
+def note_paths(folder: Path, exclude: tuple[Path, ...] = ()) -> list[Path]:
+    """Every note file under the folder, sorted; hidden files and folders are skipped."""
+    excluded = [e.resolve() for e in exclude]
+    found = []
+    for path in sorted(folder.rglob("*")):
+        rel = path.relative_to(folder)
+        if any(part.startswith((".", "~$")) for part in rel.parts):
+            continue
+        if path.suffix.lower() not in NOTE_SUFFIXES or not path.is_file():
+            continue
+        if path.name.lower() in RESERVED_FILES:
+            continue
+        if any(path.resolve().is_relative_to(e) for e in excluded):
+            continue
+        found.append(path)
+    return found
+
+
+def read_learner(folder: Path, exclude: tuple[Path, ...] = ()) -> Learner:
+    """Read learner.yaml and every note; raise on the first thing that cannot be read."""
+    folder = folder.resolve() if folder.exists() else folder
+    info = read_learner_file(folder)
+    notes = tuple(read_note(p, folder) for p in note_paths(folder, exclude))
+    return Learner(
+        folder=folder,
+        name=info.name,
+        learner_id=info.learner_id,
+        centre=info.centre,
+        assessor=info.assessor,
+        employer=info.employer,
+        programme_start=info.programme_start,
+        criteria=info.criteria,
+        mentees=tuple(info.mentees),
+        declaration=info.declaration,
+        notes=notes,
+    )

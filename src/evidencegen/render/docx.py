@@ -1,0 +1,352 @@
+"""Word documents from the same HTML the PDF is laid out from.
+
+A centre edits one template and both formats change. The converter knows a small, documented
+set of elements and classes (README, "Customising templates") and maps each to a real Word
+style, so the learner can go on editing the draft in Word with its Styles pane.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+from collections.abc import Callable
+from typing import Any
+
+import lxml.html
+from docx import Document
+from docx.document import Document as DocxDocument
+from docx.enum.style import WD_STYLE_TYPE
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_TAB_ALIGNMENT
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Cm, Pt, RGBColor
+from docx.table import _Cell
+from docx.text.paragraph import Paragraph
+from lxml.html import HtmlElement
+
+HEADINGS = {"h1": "Title", "h2": "Heading 1", "h3": "Heading 2", "h4": "Heading 3",
+            "h5": "Heading 4", "h6": "Heading 4"}
+CLASS_STYLES = {"guidance": "Guidance", "learner": "Learner Text", "witness": "Witness Text",
+                "session-facts": "Meta", "empty": "Placeholder", "fill-in": "Fill In"}
+NAVY, TEAL, GREY, BROWN = "123B5C", "2F8F83", "5B6670", "8A6D3B"
+FONT = "Arial"
+_SPACE = re.compile(r"\s+")
+
+
+def _hex(color: str) -> RGBColor:
+    return RGBColor.from_string(color)
+
+
+def _set_border(ppr_or_tcpr: Any, tag: str, sides: dict[str, tuple[str, int]]) -> None:
+    borders = OxmlElement(tag)
+    for side, (color, size) in sides.items():
+        el = OxmlElement(f"w:{side}")
+        el.set(qn("w:val"), "single")
+        el.set(qn("w:sz"), str(size))
+        el.set(qn("w:space"), "4")
+        el.set(qn("w:color"), color)
+        borders.append(el)
+    ppr_or_tcpr.append(borders)
+
+
+def _shade(parent: Any, fill: str) -> None:
+    shd = OxmlElement("w:shd")
+    shd.set(qn("w:val"), "clear")
+    shd.set(qn("w:color"), "auto")
+    shd.set(qn("w:fill"), fill)
+    parent.append(shd)
+
+
+def _paragraph_style(doc: DocxDocument, name: str, size: float, color: str | None = None,
+                     italic: bool = False, base: str = "Normal") -> Any:
+    styles = doc.styles
+    style = styles[name] if name in [s.name for s in styles] else styles.add_style(
+        name, WD_STYLE_TYPE.PARAGRAPH)
+    style.base_style = styles[base]
+    style.font.size = Pt(size)
+    style.font.italic = italic
+    if color:
+        style.font.color.rgb = _hex(color)
+    return style
+
+
+def _setup_styles(doc: DocxDocument) -> None:
+    normal = doc.styles["Normal"]
+    normal.font.name = FONT
+    normal.font.size = Pt(10)
+    normal.paragraph_format.space_after = Pt(4)
+    rpr = normal.element.get_or_add_rPr()
+    fonts = rpr.find(qn("w:rFonts"))
+    for attr in ("w:ascii", "w:hAnsi", "w:cs", "w:eastAsia"):
+        fonts.set(qn(attr), FONT)
+    lang = OxmlElement("w:lang")
+    lang.set(qn("w:val"), "en-GB")
+    rpr.append(lang)
+    for name, size in (("Title", 20), ("Heading 1", 14), ("Heading 2", 11.5), ("Heading 3", 10.5),
+                       ("Heading 4", 10)):
+        style = doc.styles[name]
+        style.font.name = FONT
+        style.font.size = Pt(size)
+        style.font.color.rgb = _hex(NAVY)
+        style.paragraph_format.space_before = Pt(12 if name == "Heading 1" else 8)
+    guidance = _paragraph_style(doc, "Guidance", 9, "3C4A57", italic=True)
+    _shade(guidance.element.get_or_add_pPr(), "EEF2F6")
+    _set_border(guidance.element.get_or_add_pPr(), "w:pBdr",
+                {s: ("C9D3DC", 4) for s in ("top", "left", "bottom", "right")})
+    learner = _paragraph_style(doc, "Learner Text", 10)
+    learner.paragraph_format.left_indent = Cm(0.3)
+    _set_border(learner.element.get_or_add_pPr(), "w:pBdr", {"left": (TEAL, 18)})
+    witness = _paragraph_style(doc, "Witness Text", 10)
+    witness.paragraph_format.left_indent = Cm(0.3)
+    _set_border(witness.element.get_or_add_pPr(), "w:pBdr", {"left": (BROWN, 18)})
+    _paragraph_style(doc, "Meta", 8.5, GREY)
+    _paragraph_style(doc, "Placeholder", 10, GREY, italic=True)
+    fill = _paragraph_style(doc, "Fill In", 10)
+    fill.paragraph_format.space_before = Pt(14)
+    _set_border(fill.element.get_or_add_pPr(), "w:pBdr", {"bottom": ("8795A1", 4)})
+    _paragraph_style(doc, "Table Text", 8.5)
+    cite = doc.styles.add_style("Citation", WD_STYLE_TYPE.CHARACTER)
+    cite.font.size = Pt(7.5)
+    cite.font.color.rgb = _hex(GREY)
+
+
+_WIDTH = re.compile(r"width:\s*([\d.]+)\s*(cm|mm)")
+
+
+def _width(el: HtmlElement) -> Cm | None:
+    """A column width from the cell's inline style (the same value the PDF uses)."""
+    m = _WIDTH.search(el.get("style", ""))
+    if not m:
+        return None
+    value = float(m.group(1))
+    return Cm(value if m.group(2) == "cm" else value / 10)
+
+
+def _field(paragraph: Paragraph, instr: str, placeholder: str) -> None:
+    fld = OxmlElement("w:fldSimple")
+    fld.set(qn("w:instr"), f" {instr} ")
+    run = OxmlElement("w:r")
+    text = OxmlElement("w:t")
+    text.text = placeholder
+    run.append(text)
+    fld.append(run)
+    paragraph._p.append(fld)
+
+
+class _Cellish:
+    """Lets a table cell be filled like a document: its first, empty paragraph is reused."""
+
+    def __init__(self, cell: _Cell):
+        self.cell = cell
+        self.used = False
+
+    def add_paragraph(self, text: str = "", style: str | None = None) -> Paragraph:
+        if not self.used:
+            self.used = True
+            p = self.cell.paragraphs[0]
+            if style:
+                p.style = style
+            return p
+        return self.cell.add_paragraph(text, style)
+
+
+class _Converter:
+    def __init__(self, doc: DocxDocument):
+        self.doc = doc
+
+    # -- inline ------------------------------------------------------------------------
+    def inline(self, p: Paragraph, el: HtmlElement, fmt: dict[str, bool] | None = None) -> None:
+        fmt = fmt or {}
+        self._text(p, el.text, fmt, el)
+        for child in el:
+            if not isinstance(child.tag, str):
+                self._text(p, child.tail, fmt, el)
+                continue
+            tag, cls = child.tag, child.get("class", "")
+            if tag == "br":
+                (p.runs[-1] if p.runs else p.add_run()).add_break()
+            elif tag in ("ul", "ol", "p", "div", "table"):
+                pass  # block content in an inline context is handled by the caller
+            else:
+                sub = dict(fmt)
+                if tag in ("strong", "b"):
+                    sub["bold"] = True
+                elif tag in ("em", "i"):
+                    sub["italic"] = True
+                elif tag == "code":
+                    sub["code"] = True
+                elif "cite" in cls.split():
+                    sub["cite"] = True
+                self.inline(p, child, sub)
+            self._text(p, child.tail, fmt, el)
+
+    def _text(self, p: Paragraph, text: str | None, fmt: dict[str, bool], el: HtmlElement) -> None:
+        if not text:
+            return
+        text = _SPACE.sub(" ", text)
+        if not p.text:
+            text = text.lstrip()
+        if not text:
+            return
+        run = p.add_run(text, style="Citation" if fmt.get("cite") else None)
+        run.bold = fmt.get("bold") or None
+        run.italic = fmt.get("italic") or None
+        if fmt.get("code"):
+            run.font.name = "Courier New"
+
+    # -- blocks ------------------------------------------------------------------------
+    def blocks(self, el: HtmlElement, box: Any, style: str | None = None, level: int = 0) -> None:
+        for child in el:
+            if not isinstance(child.tag, str):
+                continue
+            tag = child.tag
+            classes = child.get("class", "").split()
+            own = next((CLASS_STYLES[c] for c in classes if c in CLASS_STYLES), None)
+            if tag in HEADINGS:
+                self.inline(box.add_paragraph(style=HEADINGS[tag]), child)
+            elif tag == "p":
+                self.inline(box.add_paragraph(style=own or style), child)
+            elif tag in ("ul", "ol"):
+                self.list(child, box, level, style)
+            elif tag == "blockquote":
+                self.blocks(child, box, "Quote", level)
+            elif tag == "table":
+                self.table(child, box)
+            elif tag in ("div", "section", "article", "main", "body"):
+                self.blocks(child, box, own or style, level)
+            elif tag == "hr":
+                box.add_paragraph(style=style)
+
+    def list(self, el: HtmlElement, box: Any, level: int, style: str | None) -> None:
+        base = "List Bullet" if el.tag == "ul" else "List Number"
+        name = base if level == 0 else f"{base} {min(level + 1, 3)}"
+        for li in el.iterchildren("li"):
+            p = box.add_paragraph(style=name)
+            if style == "Learner Text":
+                p.paragraph_format.left_indent = Cm(0.9 + 0.6 * level)
+            self.inline(p, li)
+            for sub in li:
+                if sub.tag == "p":
+                    self.inline(p, sub) if not p.text else self.inline(
+                        box.add_paragraph(style=style), sub)
+                elif sub.tag in ("ul", "ol"):
+                    self.list(sub, box, level + 1, style)
+
+    def table(self, el: HtmlElement, box: Any) -> None:
+        rows = el.xpath("./thead/tr|./tbody/tr|./tr")
+        if not rows:
+            return
+        ncols = max(sum(int(c.get("colspan", 1)) for c in r.xpath("./th|./td")) for r in rows)
+        parent = box.cell if isinstance(box, _Cellish) else self.doc
+        table = parent.add_table(rows=len(rows), cols=ncols)
+        table.style = self.doc.styles["Table Grid"]
+        table.alignment = WD_TABLE_ALIGNMENT.CENTER
+        table.autofit = False
+        widths: dict[int, Cm] = {}
+        for r, tr in enumerate(rows):
+            header_row = tr.getparent().tag == "thead"
+            if header_row:
+                trpr = table.rows[r]._tr.get_or_add_trPr()
+                repeat = OxmlElement("w:tblHeader")
+                repeat.set(qn("w:val"), "true")
+                trpr.append(repeat)
+            col = 0
+            for cell_el in tr.xpath("./th|./td"):
+                span = int(cell_el.get("colspan", 1))
+                cell = table.cell(r, col)
+                if span > 1:
+                    cell = cell.merge(table.cell(r, col + span - 1))
+                if (width := _width(cell_el)) is not None and span == 1:
+                    widths.setdefault(col, width)
+                self.cell(cell_el, cell, header_row, "evidence" in el.get("class", ""))
+                col += span
+        for col, width in widths.items():
+            table.columns[col].width = width
+            for row in table.rows:
+                row.cells[col].width = width
+        box.add_paragraph(style="Meta") if not isinstance(box, _Cellish) else None
+
+    def cell(self, el: HtmlElement, cell: _Cell, header_row: bool, small: bool) -> None:
+        box = _Cellish(cell)
+        tcpr = cell._tc.get_or_add_tcPr()
+        style = "Table Text" if small else None
+        if el.tag == "th":
+            _shade(tcpr, NAVY if header_row else "EEF3F7")
+        has_blocks = any(isinstance(c.tag, str) and c.tag in ("p", "ul", "ol", "div", "table")
+                         for c in el)
+        if has_blocks:
+            self.blocks(el, box, style)
+        p = box.add_paragraph(style=style) if not box.used else None
+        if p is not None:
+            self.inline(p, el)
+        if el.tag == "th":
+            for para in cell.paragraphs:
+                for run in para.runs:
+                    run.bold = True
+                    if header_row:
+                        run.font.color.rgb = _hex("FFFFFF")
+
+
+def _header_footer(doc: DocxDocument, root: HtmlElement, conv: _Converter) -> None:
+    section = doc.sections[0]
+    section.page_width, section.page_height = Cm(21.0), Cm(29.7)
+    section.left_margin = section.right_margin = Cm(1.8)
+    section.top_margin, section.bottom_margin = Cm(2.2), Cm(2.0)
+    header = root.find(".//header")
+    if header is not None:
+        p = section.header.paragraphs[0]
+        p.style = doc.styles["Header"]
+        conv.inline(p, header)
+        header.getparent().remove(header)
+    footer = root.find(".//footer")
+    p = section.footer.paragraphs[0]
+    p.style = doc.styles["Footer"]
+    if footer is not None:
+        conv.inline(p, footer)
+        footer.getparent().remove(footer)
+    p.paragraph_format.tab_stops.add_tab_stop(Cm(17.4), WD_TAB_ALIGNMENT.RIGHT)
+    p.add_run("\tPage ")
+    _field(p, "PAGE", "1")
+    p.add_run(" of ")
+    _field(p, "NUMPAGES", "1")
+    for part in (section.header, section.footer):
+        for para in part.paragraphs:
+            for run in para.runs:
+                run.font.size = Pt(8)
+                run.font.color.rgb = _hex(GREY)
+
+
+def _meta(root: HtmlElement, name: str) -> str:
+    found = root.xpath(f"//meta[@name='{name}']/@content")
+    return str(found[0]) if found else ""
+
+
+def render_docx(html: str, generated: dt.datetime,
+                transform: Callable[[DocxDocument], None] | None = None) -> bytes:
+    """Convert a rendered evidence template to a .docx, returned as bytes."""
+    root = lxml.html.document_fromstring(html)
+    doc = Document()
+    _setup_styles(doc)
+    conv = _Converter(doc)
+    _header_footer(doc, root, conv)
+    body = root.find("body")
+    # python-docx's blank document starts with no paragraphs; everything goes after.
+    conv.blocks(body if body is not None else root, doc)
+    props = doc.core_properties
+    title = root.findtext(".//title") or ""
+    props.title = title
+    props.author = _meta(root, "author")
+    props.subject = _meta(root, "description")
+    props.keywords = _meta(root, "keywords")
+    props.comments = _meta(root, "generator")
+    props.language = "en-GB"
+    props.last_modified_by = "evidencegen"
+    props.created = props.modified = generated
+    props.revision = 1
+    if transform is not None:
+        transform(doc)
+    buf = io.BytesIO()
+    doc.save(buf)
+    return buf.getvalue()

@@ -1,0 +1,91 @@
+"""The Jinja2 environment: sandboxed, autoescaping, strict, user templates before shipped ones.
+
+A centre's --templates folder is searched first, then the shipped templates/. The shipped
+ones are also reachable as ``builtin/NAME`` so an override can extend the template it
+replaces and change one block.
+"""
+
+from __future__ import annotations
+
+import traceback
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from jinja2.sandbox import SandboxedEnvironment
+
+from evidencegen.errors import TemplateError
+from evidencegen.resources import packaged_dir
+
+
+def builtin_templates() -> Path:
+    return packaged_dir("templates")
+
+
+def search_path(user_dir: Path | None) -> list[Path]:
+    dirs = [user_dir] if user_dir is not None else []
+    return [*dirs, builtin_templates()]
+
+
+def make_environment(user_dir: Path | None) -> SandboxedEnvironment:
+    dirs = search_path(user_dir)
+    loader = jinja2.ChoiceLoader([
+        jinja2.FileSystemLoader([str(d) for d in dirs]),
+        jinja2.PrefixLoader({"builtin": jinja2.FileSystemLoader(str(builtin_templates()))}),
+    ])
+    env = SandboxedEnvironment(
+        loader=loader,
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        auto_reload=False,
+    )
+    env.filters["longdate"] = lambda d: f"{d.day} {d:%B %Y}" if d else "no date"
+    return env
+
+
+def find_file(name: str, user_dir: Path | None) -> Path:
+    """A non-template file (style.css) by the same search order as templates."""
+    for folder in search_path(user_dir):
+        candidate = folder / name
+        if candidate.is_file():
+            return candidate
+    raise TemplateError(f"no {name} in the template folders", user_dir)
+
+
+def _template_location(exc: BaseException) -> tuple[str | None, int | None]:
+    """The template file and line an error happened at, from Jinja's rewritten traceback."""
+    for frame in reversed(traceback.extract_tb(exc.__traceback__)):
+        if frame.filename and frame.filename.endswith((".j2", ".html", ".jinja")):
+            return frame.filename, frame.lineno
+    return None, None
+
+
+def render_template(env: SandboxedEnvironment, names: list[str], context: dict[str, Any]) -> tuple[str, Path]:
+    """Render the first template of ``names`` that exists; return HTML and its file."""
+    try:
+        template = env.select_template(names)
+    except jinja2.TemplateSyntaxError as exc:
+        raise TemplateError(f"template syntax error: {exc.message}", exc.filename, exc.lineno) from None
+    except jinja2.TemplatesNotFound:
+        raise TemplateError(f"no template found (looked for {', '.join(names)})") from None
+    path = Path(template.filename or names[0])
+    try:
+        return template.render(context), path
+    except jinja2.TemplateSyntaxError as exc:
+        raise TemplateError(f"template syntax error: {exc.message}", exc.filename, exc.lineno) from None
+    except jinja2.UndefinedError as exc:
+        where, line = _template_location(exc)
+        raise TemplateError(f"the template uses something that does not exist: {exc.message}",
+                            where or path, line) from None
+    except jinja2.exceptions.SecurityError as exc:
+        where, line = _template_location(exc)
+        raise TemplateError(f"the template tried something templates may not do: {exc}",
+                            where or path, line) from None
+    except jinja2.TemplateError as exc:
+        where, line = _template_location(exc)
+        raise TemplateError(f"template error: {exc}", where or path, line) from None
+    except (TypeError, ValueError, AttributeError, KeyError, IndexError, ZeroDivisionError) as exc:
+        where, line = _template_location(exc)
+        raise TemplateError(f"template error: {exc}", where or path, line) from None

@@ -1,0 +1,177 @@
+"""The input contract: what learner.yaml and a note's front matter may hold.
+
+pydantic does the checking; ``validate`` turns its errors into one plain sentence that names
+the file, the line and the field, because the reader is a care worker, not a programmer.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+from typing import Annotated, Any, Literal, TypeVar
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, ValidationError
+
+from evidencegen.errors import EvidencegenError
+from evidencegen.yamlio import KeyLines
+
+_DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def parse_date(value: Any) -> dt.date:
+    """Accept YYYY-MM-DD only, and say plainly when the day does not exist."""
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    text = str(value).strip()
+    if not _DATE_RE.match(text):
+        raise ValueError(f"'{text}' is not a date; write it as YYYY-MM-DD, e.g. 2026-09-03")
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise ValueError(f"{text} is not a real date (check the day and the month)") from None
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, bool) or value is None or isinstance(value, (dict, list)):
+        raise ValueError("should be a piece of text")
+    return str(value).strip()
+
+
+def _text_list(value: Any) -> list[str]:
+    if value is None:
+        return []
+    if isinstance(value, (str, int, float)):
+        value = [value]
+    if not isinstance(value, list):
+        raise ValueError("should be a list, e.g. [5.2, 5.3]")
+    return [_text(v) for v in value]
+
+
+def _mode(value: Any) -> str:
+    text = _text(value).lower().replace(" ", "-").replace("_", "-")
+    aliases = {"in-person": "face-to-face", "f2f": "face-to-face", "video": "virtual",
+               "online": "virtual", "telephone": "phone", "phone-call": "phone"}
+    return aliases.get(text, text)
+
+
+def _duration(value: Any) -> str:
+    if isinstance(value, int) and not isinstance(value, bool):
+        return f"{value} minutes"
+    return _text(value)
+
+
+def _lower(value: Any) -> str:
+    return _text(value).lower()
+
+
+Date = Annotated[dt.date, BeforeValidator(parse_date)]
+Text = Annotated[str, BeforeValidator(_text)]
+TextList = Annotated[list[str], BeforeValidator(_text_list)]
+NoteType = Annotated[
+    Literal["session", "reflection", "knowledge", "observation", "witness"],
+    BeforeValidator(_lower),
+]
+Mode = Annotated[Literal["face-to-face", "virtual", "phone"], BeforeValidator(_mode)]
+Duration = Annotated[str, BeforeValidator(_duration)]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Declaration(_Strict):
+    signed: bool = False
+    date: Date | None = None
+
+
+class Author(_Strict):
+    name: Text
+    role: Text | None = None
+
+
+def _author(value: Any) -> Any:
+    if isinstance(value, str):
+        name, _, role = value.partition(",")
+        return {"name": name.strip(), "role": role.strip() or None}
+    return value
+
+
+class LearnerFile(_Strict):
+    """learner.yaml."""
+
+    name: Text
+    learner_id: Text
+    centre: Text | None = None
+    assessor: Text | None = None
+    employer: Text | None = None
+    programme_start: Date | None = None
+    criteria: Text | None = None
+    mentees: TextList = []
+    declaration: Declaration | None = None
+
+
+class FrontMatter(_Strict):
+    """The YAML block at the top of a Markdown note."""
+
+    type: NoteType | None = None
+    date: Date | None = None
+    mentee: Text | None = None
+    duration: Duration | None = None
+    mode: Mode | None = None
+    criteria: TextList = []
+    author: Annotated[Author, BeforeValidator(_author)] | None = None
+    references: TextList = []
+    title: Text | None = None
+
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def _plain(err: dict[str, Any], field: str, model: type[BaseModel]) -> str:
+    kind = err["type"]
+    if kind == "missing":
+        return f"the required field '{field}' is missing"
+    if kind == "extra_forbidden":
+        allowed = ", ".join(model.model_fields)
+        return f"unknown field '{field}' (is it misspelt? allowed fields: {allowed})"
+    if kind == "literal_error":
+        expected = err.get("ctx", {}).get("expected", "")
+        return f"'{field}' cannot be '{err.get('input')}'; use one of {expected}"
+    if kind == "value_error":
+        return f"'{field}': {err['ctx']['error']}"
+    if kind in ("bool_type", "bool_parsing"):
+        return f"'{field}' should be true or false"
+    if kind in ("model_type", "model_attributes_type", "dict_type"):
+        return f"'{field}' should be a group of fields on the lines below it"
+    return f"'{field}': {err['msg']}"
+
+
+def validate(
+    model: type[M],
+    data: Any,
+    lines: KeyLines,
+    path: Path,
+    error: type[EvidencegenError],
+    first_line: int = 1,
+) -> M:
+    """Validate ``data`` against ``model``; raise ``error`` for the first problem found."""
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        raise error("should be a list of 'field: value' lines", path, first_line)
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        loc = tuple(err["loc"])
+        # The line of the deepest key we know; a missing key points at the top.
+        line = None
+        for cut in range(len(loc), 0, -1):
+            line = lines.get(loc[:cut])
+            if line:
+                break
+        field = ".".join(str(p) for p in loc if not isinstance(p, int)) or "?"
+        raise error(_plain(err, field, model), path, line or first_line) from None

@@ -1,0 +1,94 @@
+"""Safe YAML loading that keeps line numbers, so every complaint can point at a line.
+
+Dates are left as strings (the timestamp resolver is removed) and checked by the schema,
+so "2026-02-31" becomes a clear message instead of a crash inside the YAML library.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from evidencegen.errors import EvidencegenError
+
+# Dates and decimals stay strings: dates are checked by the schema, and criterion ids such
+# as 5.10 must not turn into the number 5.1.
+_KEPT_AS_TEXT = {"tag:yaml.org,2002:timestamp", "tag:yaml.org,2002:float"}
+MAX_ALIASES = 100  # far above what a hand-written file needs; stops "billion laughs"
+
+
+class _Loader(yaml.SafeLoader):
+    """SafeLoader (no Python tags), dates and decimals kept as text, and an alias budget."""
+
+    aliases_seen = 0
+
+    def compose_node(self, parent: Any, index: Any) -> Any:  # type: ignore[override]
+        if self.check_event(yaml.AliasEvent):
+            self.aliases_seen += 1
+            if self.aliases_seen > MAX_ALIASES:
+                event = self.peek_event()
+                raise yaml.MarkedYAMLError(
+                    problem="too many repeated references (&anchors and *aliases)",
+                    problem_mark=event.start_mark,
+                )
+        return super().compose_node(parent, index)
+
+
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag not in _KEPT_AS_TEXT]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+KeyLines = dict[tuple[Any, ...], int]
+
+
+def _collect_lines(node: yaml.Node, prefix: tuple[Any, ...], offset: int, out: KeyLines) -> None:
+    if isinstance(node, yaml.MappingNode):
+        for key_node, value_node in node.value:
+            key = key_node.value
+            out[(*prefix, key)] = key_node.start_mark.line + 1 + offset
+            _collect_lines(value_node, (*prefix, key), offset, out)
+    elif isinstance(node, yaml.SequenceNode):
+        for i, item in enumerate(node.value):
+            out[(*prefix, i)] = item.start_mark.line + 1 + offset
+            _collect_lines(item, (*prefix, i), offset, out)
+
+
+def load_yaml(
+    text: str,
+    path: Path,
+    error: type[EvidencegenError],
+    line_offset: int = 0,
+) -> tuple[Any, KeyLines]:
+    """Parse ``text``; return the data and the line of every key (1-based, in the file).
+
+    ``line_offset`` is the number of file lines before ``text`` (front matter starts after
+    the opening ``---``).
+    """
+    loader = _Loader(text)
+    try:
+        node = loader.get_single_node()
+        lines: KeyLines = {}
+        if node is None:
+            return None, lines
+        _collect_lines(node, (), line_offset, lines)
+        data = loader.construct_document(node)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 + line_offset if mark else None
+        problem = exc.problem or exc.context or "not valid YAML"
+        raise error(
+            f"cannot read this as YAML: {problem} "
+            "(check the colon after each field name and the indentation)",
+            path,
+            line,
+        ) from None
+    except yaml.YAMLError as exc:
+        raise error(f"cannot read this as YAML: {exc}", path) from None
+    except RecursionError:
+        raise error("cannot read this as YAML: it is nested too deeply", path) from None
+    finally:
+        loader.dispose()
+    return data, lines
