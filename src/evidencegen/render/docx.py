@@ -72,22 +72,33 @@ def _paragraph_style(doc: DocxDocument, name: str, size: float, color: str | Non
     return style
 
 
+def _set_font(style: Any, name: str) -> None:
+    """Name the font outright: the blank template's theme fonts would otherwise win."""
+    rpr = style.element.get_or_add_rPr()
+    fonts = rpr.find(qn("w:rFonts"))
+    if fonts is None:
+        fonts = OxmlElement("w:rFonts")
+        rpr.insert(0, fonts)
+    for attr in list(fonts.attrib):
+        if attr.endswith("Theme"):
+            del fonts.attrib[attr]
+    for attr in ("w:ascii", "w:hAnsi", "w:cs", "w:eastAsia"):
+        fonts.set(qn(attr), name)
+
+
 def _setup_styles(doc: DocxDocument) -> None:
     normal = doc.styles["Normal"]
-    normal.font.name = FONT
+    _set_font(normal, FONT)
     normal.font.size = Pt(10)
     normal.paragraph_format.space_after = Pt(4)
     rpr = normal.element.get_or_add_rPr()
-    fonts = rpr.find(qn("w:rFonts"))
-    for attr in ("w:ascii", "w:hAnsi", "w:cs", "w:eastAsia"):
-        fonts.set(qn(attr), FONT)
     lang = OxmlElement("w:lang")
     lang.set(qn("w:val"), "en-GB")
     rpr.append(lang)
     for name, size in (("Title", 20), ("Heading 1", 14), ("Heading 2", 11.5), ("Heading 3", 10.5),
                        ("Heading 4", 10)):
         style = doc.styles[name]
-        style.font.name = FONT
+        _set_font(style, FONT)
         style.font.size = Pt(size)
         style.font.color.rgb = _hex(NAVY)
         style.paragraph_format.space_before = Pt(12 if name == "Heading 1" else 8)
@@ -107,6 +118,9 @@ def _setup_styles(doc: DocxDocument) -> None:
     fill.paragraph_format.space_before = Pt(14)
     _set_border(fill.element.get_or_add_pPr(), "w:pBdr", {"bottom": ("8795A1", 4)})
     _paragraph_style(doc, "Table Text", 8.5)
+    for name in ("Header", "Footer"):
+        doc.styles[name].font.size = Pt(8)
+        doc.styles[name].font.color.rgb = _hex(GREY)
     cite = doc.styles.add_style("Citation", WD_STYLE_TYPE.CHARACTER)
     cite.font.size = Pt(7.5)
     cite.font.color.rgb = _hex(GREY)
@@ -247,6 +261,10 @@ class _Converter:
         widths: dict[int, Cm] = {}
         for r, tr in enumerate(rows):
             header_row = tr.getparent().tag == "thead"
+            if "tall" in tr.get("class", "").split():
+                table.rows[r].height = Cm(3.0)
+            elif "sign" in el.get("class", "").split():
+                table.rows[r].height = Cm(0.9)
             if header_row:
                 trpr = table.rows[r]._tr.get_or_add_trPr()
                 repeat = OxmlElement("w:tblHeader")
@@ -311,11 +329,6 @@ def _header_footer(doc: DocxDocument, root: HtmlElement, conv: _Converter) -> No
     _field(p, "PAGE", "1")
     p.add_run(" of ")
     _field(p, "NUMPAGES", "1")
-    for part in (section.header, section.footer):
-        for para in part.paragraphs:
-            for run in para.runs:
-                run.font.size = Pt(8)
-                run.font.color.rgb = _hex(GREY)
 
 
 def _meta(root: HtmlElement, name: str) -> str:
