@@ -40,7 +40,8 @@ def test_synonyms_map_to_techniques_with_file_line_and_sentence(learner_dir) -> 
     hits = analyse(folder).maps["5.2"].hits
     got = {(h.element, h.note.rel, h.line, h.quote) for h in hits}
     assert got == {
-        ("active_listening", "sessions/s1.md", 6, "I paraphrased what she had told me about nights."),
+        ("active_listening", "sessions/s1.md", 6,
+         "I paraphrased what she had told me about nights."),
         ("regular_meetings", "sessions/s1.md", 7, "We agreed to meet every other Tuesday."),
     }
 
@@ -92,7 +93,8 @@ def test_5_2_sessions_with_different_mentees_do_not_add_up(learner_dir) -> None:
 
 def test_5_2_undated_sessions_do_not_count(learner_dir) -> None:
     folder = learner_dir({
-        "sessions/a.md": note({"type": "session", "mentee": "Mentee A"}, "I listened. I praised her."),
+        "sessions/a.md": note({"type": "session", "mentee": "Mentee A"},
+                              "I listened. I praised her."),
         "sessions/b.md": session("2026-04-15", "We agreed to meet every other week."),
     })
     cov = analyse(folder).coverage["5.2"]

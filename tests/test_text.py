@@ -30,7 +30,8 @@ def test_phrase_matches_inflections_gaps_and_prefixes(phrase: str, sentence: str
 @pytest.mark.parametrize(
     ("phrase", "sentence"),
     [
-        ("agreed ... meet", "We agreed that the handover notes were too long and we should probably meet."),
+        ("agreed ... meet",
+         "We agreed that the handover notes were too long and we should probably meet."),
         ("listen", "The resident's daughter was listed as next of kin."),
         ("goal", "She went to the gold award ceremony."),
     ],
@@ -52,7 +53,7 @@ def test_phrase_does_not_match_beyond_its_gap_or_other_words(phrase: str, senten
     ],
 )
 def test_negated_mentions_are_not_evidence(sentence: str) -> None:
-    phrases = [compile_phrase("feedback"), compile_phrase("listen"), compile_phrase("met regularly")]
+    phrases = [compile_phrase(p) for p in ("feedback", "listen", "met regularly")]
     assert first_positive(phrases, tokens(sentence)) is None
 
 
@@ -65,7 +66,7 @@ def test_negated_mentions_are_not_evidence(sentence: str) -> None:
     ],
 )
 def test_negation_stops_at_the_clause_boundary(sentence: str) -> None:
-    phrases = [compile_phrase("feedback"), compile_phrase("listen"), compile_phrase("met regularly")]
+    phrases = [compile_phrase(p) for p in ("feedback", "listen", "met regularly")]
     assert first_positive(phrases, tokens(sentence)) is not None
 
 

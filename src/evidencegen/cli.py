@@ -6,14 +6,20 @@ Errors from the core are turned into one line and an exit code here, in ``_Cli.i
 
 from __future__ import annotations
 
+import contextlib
+import os
 import shutil
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from evidencegen import __version__
 from evidencegen.errors import EvidencegenError
+
+if TYPE_CHECKING:
+    from evidencegen.api import BuildResult
 
 STATE_COLOURS = {"not_started": "red", "in_progress": "yellow", "ready": "cyan", "met": "green"}
 
@@ -32,6 +38,14 @@ class _Cli(click.Group):
         except KeyboardInterrupt:
             click.echo("evidencegen: stopped.", err=True)
             ctx.exit(130)
+        except (click.exceptions.Exit, click.ClickException, click.Abort):
+            raise
+        except Exception as exc:
+            if ctx.meta.get("evidencegen.debug"):
+                raise
+            click.secho(f"evidencegen: unexpected error: {type(exc).__name__}: {exc} "
+                        "(run again with --debug for details, and report it)", err=True, fg="red")
+            ctx.exit(1)
 
 
 @click.group(cls=_Cli, context_settings={"help_option_names": ["-h", "--help"]})
@@ -53,7 +67,8 @@ def cli(ctx: click.Context, debug: bool) -> None:
 
 
 @cli.command()
-@click.argument("learner_dir", type=click.Path(path_type=Path, file_okay=False))
+@click.argument("learner_dirs", nargs=-1, required=True, metavar="LEARNER_DIR...",
+                type=click.Path(path_type=Path, file_okay=False))
 @click.option("-o", "--out", type=click.Path(path_type=Path, file_okay=False),
               default=Path("evidence"), show_default=True,
               help="Folder the documents go in (a sub-folder per learner is made).")
@@ -66,17 +81,18 @@ def cli(ctx: click.Context, debug: bool) -> None:
               help="Your own templates folder, searched before the shipped templates.")
 @click.option("--final", is_flag=True,
               help="Leave out the guidance and the 'still missing' section.")
-def build(learner_dir: Path, out: Path, fmt: str, criteria: tuple[str, ...],
+def build(learner_dirs: tuple[Path, ...], out: Path, fmt: str, criteria: tuple[str, ...],
           templates: Path | None, final: bool) -> None:
-    """Make the evidence documents for one learner folder.
+    """Make the evidence documents for a learner folder (or several).
 
     Writes OUT/<learner id>/ with a Word (.docx) and a PDF document per criterion,
     and coverage.json, then prints what is covered and what is still missing.
 
     \b
-    Example:
-      evidencegen build samples/complete -o evidence
-      evidencegen build my-portfolio -c 5.2 -f docx
+    Examples:
+      evidencegen build my-portfolio
+      evidencegen build samples/complete -o evidence -c 5.2 -f docx
+      evidencegen build samples/* -o evidence
     """
     from evidencegen.api import FORMATS, BuildOptions
     from evidencegen.api import build as run_build
@@ -84,7 +100,14 @@ def build(learner_dir: Path, out: Path, fmt: str, criteria: tuple[str, ...],
     formats = FORMATS if fmt == "both" else (fmt,)
     options = BuildOptions(out=out, formats=formats, criteria=criteria, templates=templates,
                            final=final)
-    result = run_build(learner_dir, options)
+    for i, learner_dir in enumerate(learner_dirs):
+        result = run_build(learner_dir, options)
+        if i:
+            click.echo()
+        _summary(result)
+
+
+def _summary(result: BuildResult) -> None:
     a = result.analysis
     click.echo(f"{a.learner.name} ({a.learner.learner_id}): Unit {a.criteria.unit.number} "
                f"{a.criteria.unit.title}")
@@ -94,13 +117,12 @@ def build(learner_dir: Path, out: Path, fmt: str, criteria: tuple[str, ...],
         state = click.style(f"{cov.label:<22}", fg=STATE_COLOURS[cov.status])
         click.echo(f"  {crit.id:<5} {state} {count:>3} pieces of evidence")
         for gap in cov.gaps:
-            click.echo(f"        still missing: {gap}")
+            click.echo(click.wrap_text(f"still missing: {gap}", 78, initial_indent="        ",
+                                       subsequent_indent="          "))
     where = result.folder
-    try:
+    with contextlib.suppress(ValueError):
         where = where.relative_to(Path.cwd())
-    except ValueError:
-        pass
-    click.echo(f"Wrote {len(result.files)} files to {where}{'/' if not str(where).endswith('/') else ''}")
+    click.echo(f"Wrote {len(result.files)} files to {where}{os.sep}")
 
 
 @cli.command("criteria")

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from evidencegen.criteria import Criterion, CriteriaSet, Element, Rule
+from evidencegen.criteria import CriteriaSet, Criterion, Element, Rule
 from evidencegen.mapping import CriterionMap
 from evidencegen.readers import Learner, Note
 

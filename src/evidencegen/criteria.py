@@ -190,6 +190,7 @@ def resolve_criteria(
             return s
     known = ", ".join(s.id for s in sets)
     raise CriteriaError(
-        f"no criteria version called '{choice}' (installed: {known}; or give a path to a .yaml file)",
+        f"no criteria version called '{choice}' "
+        f"(installed: {known}; or give a path to a .yaml file)",
         where,
     )

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from evidencegen.criteria import Criterion, CriteriaSet
+from evidencegen.criteria import CriteriaSet, Criterion
 from evidencegen.readers import Note
 from evidencegen.text import Phrase, Token, compile_phrase, find, first_positive, mentions, tokens
 

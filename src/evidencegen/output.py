@@ -23,7 +23,9 @@ def safe_id(learner_id: str, where: Path | None = None) -> str:
     """A learner id made safe for a folder and file name on any system."""
     safe = _UNSAFE.sub("-", learner_id.strip()).strip(".-")
     if not safe:
-        raise LearnerError(f"learner_id '{learner_id}' has no letters or digits to name files with", where)
+        raise LearnerError(
+            f"learner_id '{learner_id}' has no letters or digits to name files with", where
+        )
     if safe.split(".")[0].lower() in _WINDOWS_RESERVED:
         safe = f"learner-{safe}"
     return safe[:MAX_ID_LENGTH]

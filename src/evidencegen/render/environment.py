@@ -62,19 +62,25 @@ def _template_location(exc: BaseException) -> tuple[str | None, int | None]:
     return None, None
 
 
-def render_template(env: SandboxedEnvironment, names: list[str], context: dict[str, Any]) -> tuple[str, Path]:
+def _syntax(exc: jinja2.TemplateSyntaxError) -> TemplateError:
+    return TemplateError(f"template syntax error: {exc.message}", exc.filename, exc.lineno)
+
+
+def render_template(
+    env: SandboxedEnvironment, names: list[str], context: dict[str, Any]
+) -> tuple[str, Path]:
     """Render the first template of ``names`` that exists; return HTML and its file."""
     try:
         template = env.select_template(names)
     except jinja2.TemplateSyntaxError as exc:
-        raise TemplateError(f"template syntax error: {exc.message}", exc.filename, exc.lineno) from None
+        raise _syntax(exc) from None
     except jinja2.TemplatesNotFound:
         raise TemplateError(f"no template found (looked for {', '.join(names)})") from None
     path = Path(template.filename or names[0])
     try:
         return template.render(context), path
     except jinja2.TemplateSyntaxError as exc:
-        raise TemplateError(f"template syntax error: {exc.message}", exc.filename, exc.lineno) from None
+        raise _syntax(exc) from None
     except jinja2.UndefinedError as exc:
         where, line = _template_location(exc)
         raise TemplateError(f"the template uses something that does not exist: {exc.message}",
