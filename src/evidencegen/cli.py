@@ -80,7 +80,8 @@ def cli(ctx: click.Context, debug: bool) -> None:
 @click.option("--templates", type=click.Path(path_type=Path, file_okay=False, exists=True),
               help="Your own templates folder, searched before the shipped templates.")
 @click.option("--final", is_flag=True,
-              help="Leave out the guidance and the 'still missing' section.")
+              help="The version to hand in: leaves out the guidance boxes and the "
+                   "'still missing' section.")
 def build(learner_dirs: tuple[Path, ...], out: Path, fmt: str, criteria: tuple[str, ...],
           templates: Path | None, final: bool) -> None:
     """Make the evidence documents for a learner folder (or several).

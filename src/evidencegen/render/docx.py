@@ -11,6 +11,7 @@ import datetime as dt
 import io
 import re
 from collections.abc import Callable
+from functools import lru_cache
 from typing import Any
 
 import lxml.html
@@ -118,6 +119,8 @@ def _setup_styles(doc: DocxDocument) -> None:
     fill.paragraph_format.space_before = Pt(14)
     _set_border(fill.element.get_or_add_pPr(), "w:pBdr", {"bottom": ("8795A1", 4)})
     _paragraph_style(doc, "Table Text", 8.5)
+    in_table = _paragraph_style(doc, "Learner Table Text", 8.5, base="Learner Text")
+    in_table.paragraph_format.left_indent = Cm(0.15)
     for name in ("Header", "Footer"):
         doc.styles[name].font.size = Pt(8)
         doc.styles[name].font.color.rgb = _hex(GREY)
@@ -156,19 +159,24 @@ class _Cellish:
         self.cell = cell
         self.used = False
 
-    def add_paragraph(self, text: str = "", style: str | None = None) -> Paragraph:
+    def add_paragraph(self) -> Paragraph:
         if not self.used:
             self.used = True
-            p = self.cell.paragraphs[0]
-            if style:
-                p.style = style
-            return p
-        return self.cell.add_paragraph(text, style)
+            return self.cell.paragraphs[0]
+        return self.cell.add_paragraph()
 
 
 class _Converter:
     def __init__(self, doc: DocxDocument):
         self.doc = doc
+        # python-docx finds a style by scanning every style on each use; look ids up once.
+        self.ids = {s.name: s.style_id for s in doc.styles}
+
+    def para(self, box: Any, style: str | None) -> Paragraph:
+        p = box.add_paragraph()
+        if style:
+            p._p.get_or_add_pPr().style = self.ids[style]
+        return p
 
     # -- inline ------------------------------------------------------------------------
     def inline(self, p: Paragraph, el: HtmlElement, fmt: dict[str, bool] | None = None) -> None:
@@ -204,7 +212,9 @@ class _Converter:
             text = text.lstrip()
         if not text:
             return
-        run = p.add_run(text, style="Citation" if fmt.get("cite") else None)
+        run = p.add_run(text)
+        if fmt.get("cite"):
+            run._r.get_or_add_rPr().style = self.ids["Citation"]
         run.bold = fmt.get("bold") or None
         run.italic = fmt.get("italic") or None
         if fmt.get("code"):
@@ -219,9 +229,12 @@ class _Converter:
             classes = child.get("class", "").split()
             own = next((CLASS_STYLES[c] for c in classes if c in CLASS_STYLES), None)
             if tag in HEADINGS:
-                self.inline(box.add_paragraph(style=HEADINGS[tag]), child)
+                self.inline(self.para(box, HEADINGS[tag]), child)
             elif tag == "p":
-                self.inline(box.add_paragraph(style=own or style), child)
+                name = own or style
+                if isinstance(box, _Cellish) and name in ("Learner Text", None):
+                    name = "Learner Table Text" if name else "Table Text"
+                self.inline(self.para(box, name), child)
             elif tag in ("ul", "ol"):
                 self.list(child, box, level, style)
             elif tag == "blockquote":
@@ -231,20 +244,20 @@ class _Converter:
             elif tag in ("div", "section", "article", "main", "body"):
                 self.blocks(child, box, own or style, level)
             elif tag == "hr":
-                box.add_paragraph(style=style)
+                self.para(box, style)
 
     def list(self, el: HtmlElement, box: Any, level: int, style: str | None) -> None:
         base = "List Bullet" if el.tag == "ul" else "List Number"
         name = base if level == 0 else f"{base} {min(level + 1, 3)}"
         for li in el.iterchildren("li"):
-            p = box.add_paragraph(style=name)
+            p = self.para(box, name)
             if style == "Learner Text":
                 p.paragraph_format.left_indent = Cm(0.9 + 0.6 * level)
             self.inline(p, li)
             for sub in li:
                 if sub.tag == "p":
                     self.inline(p, sub) if not p.text else self.inline(
-                        box.add_paragraph(style=style), sub)
+                        self.para(box, style), sub)
                 elif sub.tag in ("ul", "ol"):
                     self.list(sub, box, level + 1, style)
 
@@ -284,7 +297,7 @@ class _Converter:
             table.columns[col].width = width
             for row in table.rows:
                 row.cells[col].width = width
-        box.add_paragraph(style="Meta") if not isinstance(box, _Cellish) else None
+        self.para(box, "Meta") if not isinstance(box, _Cellish) else None
 
     def cell(self, el: HtmlElement, cell: _Cell, header_row: bool, small: bool) -> None:
         box = _Cellish(cell)
@@ -296,7 +309,7 @@ class _Converter:
                          for c in el)
         if has_blocks:
             self.blocks(el, box, style)
-        p = box.add_paragraph(style=style) if not box.used else None
+        p = self.para(box, style) if not box.used else None
         if p is not None:
             self.inline(p, el)
         if el.tag == "th":
@@ -331,6 +344,16 @@ def _header_footer(doc: DocxDocument, root: HtmlElement, conv: _Converter) -> No
     _field(p, "NUMPAGES", "1")
 
 
+@lru_cache(maxsize=1)
+def _styled_blank() -> bytes:
+    """A blank document with evidencegen's styles, made once per process."""
+    doc = Document()
+    _setup_styles(doc)
+    buf = io.BytesIO()
+    doc.save(buf)
+    return buf.getvalue()
+
+
 def _meta(root: HtmlElement, name: str) -> str:
     found = root.xpath(f"//meta[@name='{name}']/@content")
     return str(found[0]) if found else ""
@@ -340,8 +363,7 @@ def render_docx(html: str, generated: dt.datetime,
                 transform: Callable[[DocxDocument], None] | None = None) -> bytes:
     """Convert a rendered evidence template to a .docx, returned as bytes."""
     root = lxml.html.document_fromstring(html)
-    doc = Document()
-    _setup_styles(doc)
+    doc = Document(io.BytesIO(_styled_blank()))
     conv = _Converter(doc)
     _header_footer(doc, root, conv)
     body = root.find("body")

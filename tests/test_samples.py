@@ -1,0 +1,56 @@
+"""The three sample learners judged as an assessor reading their notes would judge them.
+
+The expected states were written down from the notes before the tool was run on them.
+"""
+
+from __future__ import annotations
+
+import pytest
+from conftest import SAMPLES
+
+from evidencegen.api import analyse
+
+EXPECTED = {
+    "complete": {"1.1": "ready", "5.2": "met"},
+    "part-way": {"1.1": "in_progress", "5.2": "in_progress"},
+    "just-started": {"1.1": "in_progress", "5.2": "not_started"},
+}
+
+
+@pytest.mark.parametrize("sample", sorted(EXPECTED))
+def test_sample_states(sample: str) -> None:
+    coverage = analyse(SAMPLES / sample).coverage
+    assert {ac: coverage[ac].status for ac in EXPECTED[sample]} == EXPECTED[sample]
+
+
+def test_complete_sample_shows_every_technique_and_at_least_four_models() -> None:
+    result = analyse(SAMPLES / "complete")
+    techniques = {h.element for h in result.maps["5.2"].hits}
+    assert len(techniques) == 11, sorted(techniques)
+    cov = result.coverage["1.1"]
+    complete = cov.rules[0]
+    assert complete.found >= 4
+    assert len(cov.evidence.comparisons) >= 3
+
+
+def test_part_way_sample_gaps_say_what_is_missing() -> None:
+    result = analyse(SAMPLES / "part-way")
+    c52 = result.coverage["5.2"]
+    techniques = {h.element for h in c52.evidence.hits}
+    assert techniques == {"active_listening", "regular_meetings"}
+    assert any("2 of the 3 techniques" in g for g in c52.gaps)
+    c11 = result.coverage["1.1"]
+    assert any("No sentence yet compares two models" in g for g in c11.gaps)
+    assert any("1 of the 2 models" in g for g in c11.gaps)
+    undated = [n for n in result.learner.notes if n.rel == "sessions/2026-09-10-catch-up.md"]
+    assert undated and undated[0].date is not None and undated[0].type == "session"
+
+
+def test_every_sample_note_is_pseudonymised_and_dated_within_the_programme() -> None:
+    for sample in EXPECTED:
+        learner = analyse(SAMPLES / sample).learner
+        for note in learner.notes:
+            if note.date and learner.programme_start:
+                assert learner.programme_start <= note.date, note.rel
+            if note.mentee:
+                assert note.mentee in learner.mentees, note.rel
