@@ -40,6 +40,14 @@ def _text(value: Any) -> str:
     return str(value).strip()
 
 
+def _unsplit(item: Any) -> Any:
+    """'Title: a subtitle' in a YAML list reads as a one-key mapping; it was meant as text."""
+    if isinstance(item, dict) and len(item) == 1:
+        key, val = next(iter(item.items()))
+        return f"{key}: {val}"
+    return item
+
+
 def _text_list(value: Any) -> list[str]:
     if value is None:
         return []
@@ -47,7 +55,7 @@ def _text_list(value: Any) -> list[str]:
         value = [value]
     if not isinstance(value, list):
         raise ValueError("should be a list, e.g. [5.2, 5.3]")
-    return [_text(v) for v in value]
+    return [_text(_unsplit(item)) for item in value]
 
 
 def _mode(value: Any) -> str:

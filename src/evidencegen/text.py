@@ -1,8 +1,8 @@
 """Sentences, words and phrase matching on a learner's own wording.
 
 Phrases from the criteria data are matched on word stems (Snowball's English stemmer), so
-"listened" and "listening" both match "listen"; a trailing * matches a word prefix; "..."
-allows a short gap. A match inside a negated clause ("I did not give feedback") does not
+"listened" and "listening" both match "listen"; a trailing * matches a word prefix; "=word"
+matches that exact word only; "..." allows a short gap. A match inside a negated clause ("I did not give feedback") does not
 count: learners often write what they have not done yet, and that is not evidence.
 """
 
@@ -87,7 +87,7 @@ def _append(out: list[tuple[int, str]], text: str, start: int, end: int) -> None
 
 @dataclass(frozen=True)
 class Phrase:
-    """A compiled phrase: a sequence of ("stem"|"prefix"|"gap", value) parts."""
+    """A compiled phrase: a sequence of ("stem"|"exact"|"prefix"|"gap", value) parts."""
 
     source: str
     parts: tuple[tuple[str, str], ...]
@@ -99,6 +99,9 @@ def compile_phrase(phrase: str) -> Phrase:
     for raw in phrase.lower().replace("...", " ... ").split():
         if raw == "...":
             parts.append(("gap", ""))
+            continue
+        if raw.startswith("="):
+            parts.extend(("exact", w) for w in _TOKEN_RE.findall(raw[1:]) if w[0].isalnum())
             continue
         prefix = raw.endswith("*")
         for piece in _TOKEN_RE.findall(raw.rstrip("*")):
@@ -114,6 +117,8 @@ def _part_matches(part: tuple[str, str], tok: Token) -> bool:
     kind, value = part
     if kind == "stem":
         return tok.stem == value
+    if kind == "exact":
+        return tok.text == value
     return tok.text.startswith(value)
 
 
