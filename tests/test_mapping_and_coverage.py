@@ -64,7 +64,8 @@ def test_5_2_needs_three_techniques_two_sessions_same_mentee(learner_dir) -> Non
     assert cov.status == "in_progress"
     rule = next(r for r in cov.rules if r.rule == "techniques_across_sessions")
     assert (rule.needed, rule.found, rule.met) == (3, 2, False)
-    assert "2 of the 3 techniques" in rule.reason
+    assert rule.reason == ("At least 3 different techniques need to show in dated sessions "
+                           "with the same mentee; so far 2.")
 
     folder = learner_dir({**two_techniques,
                           "sessions/c.md": session("2026-04-29", "I praised her work.")})
@@ -154,7 +155,9 @@ def test_1_1_one_complete_model_is_not_enough(learner_dir) -> None:
     assert cov.status == "in_progress"
     rule = cov.rules[0]
     assert (rule.found, rule.met) == (1, False)
-    assert "Peer mentoring has no limitation yet" in rule.reason
+    assert rule.reason == ("At least 2 models each need a strength and a limitation in your "
+                           "own words; so far 1 (Peer mentoring has no limitation yet; "
+                           "Reverse mentoring has no strength or limitation yet).")
 
 
 def test_listing_two_models_is_not_a_comparison(learner_dir) -> None:

@@ -150,7 +150,8 @@ def evaluate_rule(rule: Rule, cmap: CriterionMap, learner: Learner) -> RuleResul
         )
     found = check(rule, cmap, learner)
     met = found.found >= rule.min
-    reason = _fill(rule.met if met else rule.gap, rule, found)
+    gap = rule.gap_none if found.found == 0 and rule.gap_none else rule.gap
+    reason = _fill(rule.met if met else gap, rule, found)
     return RuleResult(rule.id, rule.summary, rule.level, rule.min, found.found, met, reason)
 
 

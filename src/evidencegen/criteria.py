@@ -46,6 +46,7 @@ class Rule(_Frozen):
     note_types: list[str] = []
     summary: str
     gap: str
+    gap_none: str | None = None  # the gap when nothing at all was found, if worded apart
     met: str
 
 
