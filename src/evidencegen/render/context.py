@@ -108,6 +108,10 @@ def _model_rows(cov: CriterionCoverage) -> list[ModelRow]:
     return sorted(rows.values(), key=lambda r: order.index(r.element.id))
 
 
+def _first_person(sentence: str) -> bool:
+    return sentence.startswith("I ") or " I " in sentence or sentence.startswith("We ")
+
+
 def _technique_rows(cov: CriterionCoverage) -> list[TechniqueRow]:
     assert cov.evidence is not None
     rows = []
@@ -117,7 +121,9 @@ def _technique_rows(cov: CriterionCoverage) -> list[TechniqueRow]:
             continue
         dates = sorted({h.note.date for h in hits if h.note.date and h.note.type == "session"})
         undated = len({h.note.rel for h in hits if not h.note.date})
-        sessions_first = sorted(hits, key=lambda h: (h.note.type != "session", len(h.quote)))
+        # Prefer a session sentence in which she says what she did ("I ..."), then brevity.
+        sessions_first = sorted(hits, key=lambda h: (
+            h.note.type != "session", not _first_person(h.quote), len(h.quote)))
         rows.append(TechniqueRow(element, dates, undated, _quote(sessions_first[0])))
     return rows
 
