@@ -11,7 +11,7 @@ import re
 from pathlib import Path
 from typing import Annotated, Any, Literal, TypeVar
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, ValidationError
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 
 from evidencegen.errors import EvidencegenError
 from evidencegen.yamlio import KeyLines
@@ -77,6 +77,7 @@ def _lower(value: Any) -> str:
 
 Date = Annotated[dt.date, BeforeValidator(parse_date)]
 Text = Annotated[str, BeforeValidator(_text)]
+RequiredText = Annotated[str, BeforeValidator(_text), Field(min_length=1)]
 TextList = Annotated[list[str], BeforeValidator(_text_list)]
 NoteType = Annotated[
     Literal["session", "reflection", "knowledge", "observation", "witness"],
@@ -110,8 +111,8 @@ def _author(value: Any) -> Any:
 class LearnerFile(_Strict):
     """learner.yaml."""
 
-    name: Text
-    learner_id: Text
+    name: RequiredText
+    learner_id: RequiredText
     centre: Text | None = None
     assessor: Text | None = None
     employer: Text | None = None
@@ -145,6 +146,8 @@ def _plain(err: dict[str, Any], field: str, model: type[BaseModel]) -> str:
     if kind == "extra_forbidden":
         allowed = ", ".join(model.model_fields)
         return f"unknown field '{field}' (is it misspelt? allowed fields: {allowed})"
+    if kind == "string_too_short":
+        return f"'{field}' is empty; it needs a value"
     if kind == "literal_error":
         expected = err.get("ctx", {}).get("expected", "")
         return f"'{field}' cannot be '{err.get('input')}'; use one of {expected}"

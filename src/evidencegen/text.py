@@ -2,8 +2,9 @@
 
 Phrases from the criteria data are matched on word stems (Snowball's English stemmer), so
 "listened" and "listening" both match "listen"; a trailing * matches a word prefix; "=word"
-matches that exact word only; "..." allows a short gap. A match inside a negated clause ("I did not give feedback") does not
-count: learners often write what they have not done yet, and that is not evidence.
+matches that exact word only; "..." allows a short gap. A match inside a negated clause
+("I did not give feedback") does not count: learners often write what they have not done
+yet, and that is not evidence.
 """
 
 from __future__ import annotations
