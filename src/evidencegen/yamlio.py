@@ -16,7 +16,9 @@ from evidencegen.errors import EvidencegenError
 # Dates and decimals stay strings: dates are checked by the schema, and criterion ids such
 # as 5.10 must not turn into the number 5.1.
 _KEPT_AS_TEXT = {"tag:yaml.org,2002:timestamp", "tag:yaml.org,2002:float"}
-MAX_ALIASES = 100  # far above what a hand-written file needs; stops "billion laughs"
+# Hand-written files rarely use *aliases at all; a small budget keeps any expansion small
+# ("billion laughs" needs many).
+MAX_ALIASES = 20
 
 
 class _Loader(yaml.SafeLoader):
@@ -44,16 +46,23 @@ _Loader.yaml_implicit_resolvers = {
 KeyLines = dict[tuple[Any, ...], int]
 
 
-def _collect_lines(node: yaml.Node, prefix: tuple[Any, ...], offset: int, out: KeyLines) -> None:
+def _collect_lines(
+    node: yaml.Node, prefix: tuple[Any, ...], offset: int, out: KeyLines,
+    seen: set[int] | None = None,
+) -> None:
+    seen = set() if seen is None else seen
+    if id(node) in seen:  # an alias: its lines were recorded where it was defined
+        return
+    seen.add(id(node))
     if isinstance(node, yaml.MappingNode):
         for key_node, value_node in node.value:
             key = key_node.value
             out[(*prefix, key)] = key_node.start_mark.line + 1 + offset
-            _collect_lines(value_node, (*prefix, key), offset, out)
+            _collect_lines(value_node, (*prefix, key), offset, out, seen)
     elif isinstance(node, yaml.SequenceNode):
         for i, item in enumerate(node.value):
             out[(*prefix, i)] = item.start_mark.line + 1 + offset
-            _collect_lines(item, (*prefix, i), offset, out)
+            _collect_lines(item, (*prefix, i), offset, out, seen)
 
 
 def load_yaml(

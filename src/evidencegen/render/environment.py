@@ -8,7 +8,7 @@ replaces and change one block.
 from __future__ import annotations
 
 import traceback
-from pathlib import Path
+from pathlib import Path, PurePath
 from typing import Any
 
 import jinja2
@@ -27,13 +27,34 @@ def search_path(user_dir: Path | None) -> list[Path]:
     return [*dirs, builtin_templates()]
 
 
+_PATH_FIELDS = {"name", "stem", "suffix"}
+
+
+class _Sandbox(SandboxedEnvironment):
+    """Jinja's sandbox, and no file access: paths in the context show only their names.
+
+    The stock sandbox blocks Python internals but would let a template call
+    ``note.path.read_text()``; a template from another hand must never read files.
+    """
+
+    def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
+        if isinstance(obj, PurePath):
+            return attr in _PATH_FIELDS
+        return super().is_safe_attribute(obj, attr, value)
+
+    def is_safe_callable(self, obj: Any) -> bool:
+        if isinstance(getattr(obj, "__self__", None), PurePath):
+            return False
+        return super().is_safe_callable(obj)
+
+
 def make_environment(user_dir: Path | None) -> SandboxedEnvironment:
     dirs = search_path(user_dir)
     loader = jinja2.ChoiceLoader([
         jinja2.FileSystemLoader([str(d) for d in dirs]),
         jinja2.PrefixLoader({"builtin": jinja2.FileSystemLoader(str(builtin_templates()))}),
     ])
-    env = SandboxedEnvironment(
+    env = _Sandbox(
         loader=loader,
         autoescape=True,
         undefined=jinja2.StrictUndefined,
