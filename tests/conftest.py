@@ -37,6 +37,9 @@ name: Test Learner
 learner_id: L4-001
 programme_start: 2026-03-01
 mentees: [Mentee A]
+declaration:
+  signed: true
+  date: 2026-03-01
 """
 
 

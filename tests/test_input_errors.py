@@ -211,4 +211,4 @@ def test_bad_note_leaves_an_earlier_build_untouched(learner_dir, out) -> None:
 def test_learner_yaml_field_lines_are_right_after_comments(learner_dir, out) -> None:
     yaml_text = "# my details\n" + LEARNER_YAML + "\n# done\nmentes: [A]\n"
     folder = learner_dir(learner_yaml=yaml_text)
-    assert_one_line_error(run_build(folder, out), "learner.yaml:8:", "unknown field 'mentes'")
+    assert_one_line_error(run_build(folder, out), "learner.yaml:11:", "unknown field 'mentes'")

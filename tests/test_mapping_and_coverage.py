@@ -9,7 +9,7 @@ from evidencegen.api import analyse
 MODELS = """
 ## Apprentice model
 The mentee learns by shadowing me on shift. One benefit is that it is practical.
-However, it can limit how far she solves problems alone.
+However, it can limit how far she solves problems alone. In our home it suits new carers.
 
 ## Peer mentoring
 Colleagues at the same level support each other. It works well because they share experiences.
@@ -71,7 +71,10 @@ def test_5_2_needs_three_techniques_two_sessions_same_mentee(learner_dir) -> Non
                           "sessions/c.md": session("2026-04-29", "I praised her work.")})
     cov = analyse(folder).coverage["5.2"]
     assert cov.status == "ready"
-    assert [r.met for r in cov.rules] == [True, True, False]  # no observation yet
+    assert {r.rule: r.met for r in cov.rules} == {
+        "techniques_across_sessions": True, "sessions_with_same_mentee": True,
+        "relationship_over_time": True, "current_sessions": True, "declaration": True,
+        "observed_or_witnessed": False}
 
 
 def test_5_2_one_session_is_not_a_relationship(learner_dir) -> None:
@@ -121,8 +124,11 @@ def test_5_2_is_met_only_with_an_observation(learner_dir) -> None:
 # -- 1.1 ---------------------------------------------------------------------------------
 
 
-def knowledge(body: str) -> dict[str, str]:
-    return {"reading/models.md": note({"type": "knowledge", "criteria": ["1.1"]}, body)}
+def knowledge(body: str, references: bool = True) -> dict[str, str]:
+    meta: dict[str, object] = {"type": "knowledge", "criteria": ["1.1"]}
+    if references:
+        meta["references"] = ["Example, A. (2024) Mentoring in care. Leeds."]
+    return {"reading/models.md": note(meta, body)}
 
 
 def test_models_are_attributed_by_heading_with_aspects(learner_dir) -> None:
@@ -140,7 +146,8 @@ def test_1_1_needs_two_models_with_both_sides_and_a_comparison(learner_dir) -> N
     cov = analyse(learner_dir(knowledge(MODELS))).coverage["1.1"]
     assert cov.status == "in_progress"
     assert [(r.rule, r.found, r.met) for r in cov.rules] == [
-        ("models_with_strength_and_limitation", 2, True), ("comparison_statement", 0, False)]
+        ("models_with_strength_and_limitation", 2, True), ("comparison_statement", 0, False),
+        ("own_setting", 1, True), ("references", 1, True)]
     # add one comparison sentence: ready
     cov = analyse(learner_dir(knowledge(MODELS + COMPARE))).coverage["1.1"]
     assert cov.status == "ready"

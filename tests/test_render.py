@@ -29,7 +29,8 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     (folder / "sessions").mkdir(parents=True)
     (folder / "reading").mkdir()
     (folder / "learner.yaml").write_text(
-        "name: Ada Example\nlearner_id: L4-100\ncentre: Example Centre\nmentees: [Mentee A]\n")
+        "name: Ada Example\nlearner_id: L4-100\ncentre: Example Centre\nmentees: [Mentee A]\n"
+        "declaration:\n  signed: true\n  date: 2026-05-01\n")
     (folder / "sessions/2026-04-01-a.md").write_text(note(
         {"type": "session", "date": "2026-04-01", "mentee": "Mentee A", "duration": "45 minutes",
          "mode": "virtual"}, SESSION_BODY))

@@ -11,7 +11,7 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from evidencegen.coverage import CriterionCoverage, coverage_json, judge_all
+from evidencegen.coverage import CriterionCoverage, Facts, coverage_json, judge_all
 from evidencegen.criteria import CriteriaSet, Criterion, resolve_criteria
 from evidencegen.errors import CriteriaError
 from evidencegen.mapping import CriterionMap, map_notes
@@ -47,7 +47,9 @@ class BuildResult:
     documented: list[Criterion] = field(default_factory=list)
 
 
-def analyse(folder: Path, exclude: tuple[Path, ...] = ()) -> Analysis:
+def analyse(
+    folder: Path, exclude: tuple[Path, ...] = (), today: dt.date | None = None
+) -> Analysis:
     """Read a learner folder and judge every criterion of her unit."""
     learner = read_learner(folder, exclude)
     criteria = resolve_criteria(learner.criteria, learner.folder, learner.folder / "learner.yaml")
@@ -55,7 +57,8 @@ def analyse(folder: Path, exclude: tuple[Path, ...] = ()) -> Analysis:
         for ac in note.criteria:
             criteria.require(ac, note.path, note.criteria_line)
     maps = map_notes(criteria, learner.notes)
-    return Analysis(learner, criteria, maps, judge_all(criteria, maps, learner))
+    facts = Facts(learner, today or dt.date.today())
+    return Analysis(learner, criteria, maps, judge_all(criteria, maps, facts))
 
 
 def select_criteria(criteria: CriteriaSet, wanted: tuple[str, ...]) -> list[Criterion]:
@@ -73,13 +76,13 @@ def build(folder: Path, options: BuildOptions) -> BuildResult:
     from evidencegen.render.pipeline import Renderer  # heavy: WeasyPrint, python-docx
 
     out = options.out.resolve()
-    analysis = analyse(folder, exclude=(out,))
+    today = options.today or dt.date.today()
+    analysis = analyse(folder, exclude=(out,), today=today)
     learner, criteria = analysis.learner, analysis.criteria
     chosen = select_criteria(criteria, options.criteria)
     if not chosen:
         raise CriteriaError(f"criteria file '{criteria.id}' marks no criterion for documents")
     target = out / safe_id(learner.learner_id, learner.folder / "learner.yaml")
-    today = options.today or dt.date.today()
     renderer = Renderer(options.templates)
     files: dict[str, bytes] = {}
     for crit in chosen:

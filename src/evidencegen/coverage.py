@@ -6,6 +6,7 @@ assessor would write, so the state of a criterion is never a bare colour.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections import defaultdict
 from collections.abc import Callable
@@ -55,6 +56,14 @@ class CriterionCoverage:
 
 
 @dataclass(frozen=True)
+class Facts:
+    """What rules may look at besides the evidence: the learner, and the day of judging."""
+
+    learner: Learner
+    today: dt.date
+
+
+@dataclass(frozen=True)
 class _Found:
     found: int
     detail: str = ""
@@ -62,7 +71,8 @@ class _Found:
 
 
 def _fill(template: str, rule: Rule, found: _Found) -> str:
-    values = {"needed": rule.min, "found": found.found, "list": found.detail,
+    values = {"needed": rule.max if rule.max is not None else rule.min,
+              "found": found.found, "list": found.detail,
               "mentee": found.mentee or "one mentee"}
     text = re.sub(r"\{(\w+)\}", lambda m: str(values.get(m.group(1), m.group(0))), template)
     return " ".join(text.split())
@@ -74,7 +84,7 @@ def _mentee(note: Note, learner: Learner) -> str | None:
     return learner.mentees[0] if len(learner.mentees) == 1 else None
 
 
-def _sessions_by_mentee(cmap: CriterionMap, learner: Learner) -> dict[str, list[Note]]:
+def _sessions_by_mentee(learner: Learner) -> dict[str, list[Note]]:
     by: dict[str, list[Note]] = defaultdict(list)
     for note in learner.notes:
         mentee = _mentee(note, learner)
@@ -83,7 +93,7 @@ def _sessions_by_mentee(cmap: CriterionMap, learner: Learner) -> dict[str, list[
     return by
 
 
-def _elements_with_aspects(rule: Rule, cmap: CriterionMap, learner: Learner) -> _Found:
+def _elements_with_aspects(rule: Rule, cmap: CriterionMap, facts: Facts) -> _Found:
     have: dict[str, set[str]] = defaultdict(set)
     for hit in cmap.hits:
         have[hit.element].update(hit.aspects)
@@ -98,13 +108,13 @@ def _elements_with_aspects(rule: Rule, cmap: CriterionMap, learner: Learner) -> 
     return _Found(len(complete), detail)
 
 
-def _comparison_statements(rule: Rule, cmap: CriterionMap, learner: Learner) -> _Found:
+def _comparison_statements(rule: Rule, cmap: CriterionMap, facts: Facts) -> _Found:
     return _Found(len(cmap.comparisons))
 
 
-def _elements_in_sessions(rule: Rule, cmap: CriterionMap, learner: Learner) -> _Found:
+def _elements_in_sessions(rule: Rule, cmap: CriterionMap, facts: Facts) -> _Found:
     best = _Found(0)
-    for mentee, sessions in _sessions_by_mentee(cmap, learner).items():
+    for mentee, sessions in _sessions_by_mentee(facts.learner).items():
         if len(sessions) < rule.min_sessions:
             continue
         rels = {n.rel for n in sessions}
@@ -116,9 +126,9 @@ def _elements_in_sessions(rule: Rule, cmap: CriterionMap, learner: Learner) -> _
     return best
 
 
-def _dated_sessions(rule: Rule, cmap: CriterionMap, learner: Learner) -> _Found:
-    by = _sessions_by_mentee(cmap, learner)
-    undated = sum(1 for n in learner.notes if n.type == "session" and not n.date)
+def _dated_sessions(rule: Rule, cmap: CriterionMap, facts: Facts) -> _Found:
+    by = _sessions_by_mentee(facts.learner)
+    undated = sum(1 for n in facts.learner.notes if n.type == "session" and not n.date)
     extra = f"; {undated} session note(s) have no date" if undated else ""
     if not by:
         return _Found(0, extra)
@@ -126,11 +136,59 @@ def _dated_sessions(rule: Rule, cmap: CriterionMap, learner: Learner) -> _Found:
     return _Found(len(sessions), f" ({mentee}){extra}", mentee)
 
 
-def _note_types(rule: Rule, cmap: CriterionMap, learner: Learner) -> _Found:
+def _note_types(rule: Rule, cmap: CriterionMap, facts: Facts) -> _Found:
     return _Found(sum(1 for n in cmap.notes() if n.type in rule.note_types))
 
 
-CHECKS: dict[str, Callable[[Rule, CriterionMap, Learner], _Found]] = {
+def _aspect_count(rule: Rule, cmap: CriterionMap, facts: Facts) -> _Found:
+    return _Found(sum(1 for h in cmap.hits if set(h.aspects) & set(rule.aspects)))
+
+
+def _references(rule: Rule, cmap: CriterionMap, facts: Facts) -> _Found:
+    return _Found(len({r for n in cmap.notes() for r in n.references}))
+
+
+def _session_span(rule: Rule, cmap: CriterionMap, facts: Facts) -> _Found:
+    by = _sessions_by_mentee(facts.learner)
+    if not by:
+        return _Found(0)
+    mentee, sessions = max(by.items(), key=lambda kv: (len(kv[1]), kv[0]))
+    dates = sorted(n.date for n in sessions if n.date)
+    span = (dates[-1] - dates[0]).days
+    return _Found(span, f" ({mentee}: {_day(dates[0])} to {_day(dates[-1])})", mentee)
+
+
+def _day(d: dt.date) -> str:
+    return f"{d.day} {d:%B %Y}"
+
+
+def _sessions_out_of_range(rule: Rule, cmap: CriterionMap, facts: Facts) -> _Found:
+    start = facts.learner.programme_start
+    problems = []
+    for note in facts.learner.notes:
+        if note.type != "session":
+            continue
+        if note.date is None:
+            problems.append(f"{note.rel} has no date")
+        elif note.date > facts.today:
+            problems.append(f"{note.rel} is dated in the future ({_day(note.date)})")
+        elif start and note.date < start:
+            problems.append(f"{note.rel} is dated before the programme started "
+                            f"({_day(note.date)}, programme start {_day(start)})")
+    return _Found(len(problems), f": {'; '.join(problems)}" if problems else "")
+
+
+def _declaration(rule: Rule, cmap: CriterionMap, facts: Facts) -> _Found:
+    decl = facts.learner.declaration
+    return _Found(1 if decl is not None and decl.signed else 0)
+
+
+CHECKS: dict[str, Callable[[Rule, CriterionMap, Facts], _Found]] = {
+    "aspect_count": _aspect_count,
+    "references": _references,
+    "session_span_days": _session_span,
+    "sessions_out_of_range": _sessions_out_of_range,
+    "declaration_signed": _declaration,
     "elements_with_aspects": _elements_with_aspects,
     "comparison_statements": _comparison_statements,
     "elements_in_sessions": _elements_in_sessions,
@@ -139,7 +197,7 @@ CHECKS: dict[str, Callable[[Rule, CriterionMap, Learner], _Found]] = {
 }
 
 
-def evaluate_rule(rule: Rule, cmap: CriterionMap, learner: Learner) -> RuleResult:
+def evaluate_rule(rule: Rule, cmap: CriterionMap, facts: Facts) -> RuleResult:
     check = CHECKS.get(rule.check)
     if check is None:
         from evidencegen.errors import CriteriaError
@@ -148,19 +206,20 @@ def evaluate_rule(rule: Rule, cmap: CriterionMap, learner: Learner) -> RuleResul
             f"criterion {cmap.criterion.id}, rule '{rule.id}': unknown check '{rule.check}' "
             f"(known: {', '.join(CHECKS)})"
         )
-    found = check(rule, cmap, learner)
-    met = found.found >= rule.min
+    found = check(rule, cmap, facts)
+    met = found.found <= rule.max if rule.max is not None else found.found >= rule.min
     gap = rule.gap_none if found.found == 0 and rule.gap_none else rule.gap
     reason = _fill(rule.met if met else gap, rule, found)
-    return RuleResult(rule.id, rule.summary, rule.level, rule.min, found.found, met, reason)
+    needed = rule.max if rule.max is not None else rule.min
+    return RuleResult(rule.id, rule.summary, rule.level, needed, found.found, met, reason)
 
 
-def judge(criterion: Criterion, cmap: CriterionMap, learner: Learner) -> CriterionCoverage:
+def judge(criterion: Criterion, cmap: CriterionMap, facts: Facts) -> CriterionCoverage:
     has_evidence = bool(cmap.hits or cmap.explicit or cmap.comparisons)
     if not criterion.rules:
         status = "in_progress" if cmap.explicit else "not_started"
         return CriterionCoverage(criterion, status, judged=False, evidence=cmap)
-    results = [evaluate_rule(r, cmap, learner) for r in criterion.rules]
+    results = [evaluate_rule(r, cmap, facts) for r in criterion.rules]
     shown = {h.element for h in cmap.hits}
     missing = [e for e in criterion.elements if e.id not in shown]
     if not has_evidence:
@@ -174,9 +233,9 @@ def judge(criterion: Criterion, cmap: CriterionMap, learner: Learner) -> Criteri
 
 
 def judge_all(
-    criteria: CriteriaSet, maps: dict[str, CriterionMap], learner: Learner
+    criteria: CriteriaSet, maps: dict[str, CriterionMap], facts: Facts
 ) -> dict[str, CriterionCoverage]:
-    return {c.id: judge(c, maps[c.id], learner) for c in criteria.all_criteria()}
+    return {c.id: judge(c, maps[c.id], facts) for c in criteria.all_criteria()}
 
 
 def coverage_json(

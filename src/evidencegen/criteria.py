@@ -40,6 +40,7 @@ class Rule(_Frozen):
     check: str
     level: Literal["ready", "met"] = "ready"
     min: int = 1
+    max: int | None = None  # for counts of problems: met when found <= max
     min_sessions: int = 0
     same_mentee: bool = False
     aspects: list[str] = []
