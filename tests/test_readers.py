@@ -66,7 +66,7 @@ def test_markdown_is_kept_but_raw_html_becomes_text(learner_dir) -> None:
 
 def test_hidden_files_learner_yaml_and_other_suffixes_are_not_notes(learner_dir) -> None:
     folder = learner_dir({
-        ".git/notes.md": "x\n", "~$draft.md": "x\n", "feedback.yaml": "x: 1\n",
+        ".git/notes.md": "x\n", "~$draft.md": "x\n", "feedback.yaml": "# no decisions yet\n",
         "photo.png": "x", "keep.markdown": "Kept.\n",
     })
     assert [n.rel for n in read_learner(folder).notes] == ["keep.markdown"]

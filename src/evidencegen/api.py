@@ -56,6 +56,8 @@ def analyse(
     for note in learner.notes:
         for ac in note.criteria:
             criteria.require(ac, note.path, note.criteria_line)
+    for ac, line in learner.feedback_lines.items():
+        criteria.require(ac, learner.folder / "feedback.yaml", line)
     maps = map_notes(criteria, learner.notes)
     facts = Facts(learner, today or dt.date.today())
     return Analysis(learner, criteria, maps, judge_all(criteria, maps, facts))

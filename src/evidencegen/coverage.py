@@ -16,13 +16,15 @@ from typing import Any
 from evidencegen.criteria import CriteriaSet, Criterion, Element, Rule
 from evidencegen.mapping import CriterionMap
 from evidencegen.readers import Learner, Note
+from evidencegen.schema import Decision
 
-STATES = ("not_started", "in_progress", "ready", "met")
+STATES = ("not_started", "in_progress", "ready", "met", "signed_off")
 STATE_LABELS = {
     "not_started": "Not started",
     "in_progress": "In progress",
     "ready": "Ready for assessment",
     "met": "Met (observed)",
+    "signed_off": "Signed off by assessor",
 }
 
 
@@ -45,10 +47,15 @@ class CriterionCoverage:
     rules: list[RuleResult] = field(default_factory=list)
     evidence: CriterionMap | None = None
     missing_elements: list[Element] = field(default_factory=list)
+    decision: Decision | None = None
+    evidenced_status: str = ""  # what the evidence alone shows, before any decision
 
     @property
     def gaps(self) -> list[str]:
-        return [r.reason for r in self.rules if not r.met]
+        gaps = [r.reason for r in self.rules if not r.met]
+        if self.decision is not None and self.decision.decision == "not_yet":
+            gaps.insert(0, decision_text(self.decision))
+        return gaps
 
     @property
     def label(self) -> str:
@@ -214,7 +221,32 @@ def evaluate_rule(rule: Rule, cmap: CriterionMap, facts: Facts) -> RuleResult:
     return RuleResult(rule.id, rule.summary, rule.level, needed, found.found, met, reason)
 
 
+def decision_text(d: Decision) -> str:
+    """The assessor's decision as one sentence, for gaps and reports."""
+    verdict = "met" if d.decision == "met" else "not yet met"
+    who = f" by {d.assessor}" if d.assessor else ""
+    when = f" on {_day(d.date)}" if d.date else ""
+    comments = f": {d.comments}" if d.comments else ""
+    return f"Assessor's decision{who}{when}: {verdict}{comments}"
+
+
+def _apply_decision(cov: CriterionCoverage, decision: Decision | None) -> CriterionCoverage:
+    """signed_off once the assessor says met; not_yet keeps the criterion open."""
+    cov.evidenced_status = cov.status
+    cov.decision = decision
+    if decision is not None and decision.decision == "met":
+        cov.status = "signed_off"
+    elif decision is not None and STATES.index(cov.status) > STATES.index("in_progress"):
+        cov.status = "in_progress"
+    return cov
+
+
 def judge(criterion: Criterion, cmap: CriterionMap, facts: Facts) -> CriterionCoverage:
+    cov = _judge_evidence(criterion, cmap, facts)
+    return _apply_decision(cov, facts.learner.feedback.get(criterion.id))
+
+
+def _judge_evidence(criterion: Criterion, cmap: CriterionMap, facts: Facts) -> CriterionCoverage:
     has_evidence = bool(cmap.hits or cmap.explicit or cmap.comparisons)
     if not criterion.rules:
         status = "in_progress" if cmap.explicit else "not_started"
@@ -264,7 +296,9 @@ def coverage_json(
             "title": cov.criterion.text,
             "kind": cov.criterion.kind,
             "status": cov.status,
+            "evidenced_status": cov.evidenced_status,
             "judged": cov.judged,
+            "decision": cov.decision.model_dump(mode="json") if cov.decision else None,
             "gaps": cov.gaps,
             "rules": [r.__dict__ for r in cov.rules],
             "missing_elements": [e.id for e in cov.missing_elements],

@@ -15,7 +15,14 @@ from markdown_it import MarkdownIt
 from markupsafe import Markup, escape
 
 from evidencegen.errors import LearnerError, NoteError
-from evidencegen.schema import Declaration, FrontMatter, LearnerFile, parse_date, validate
+from evidencegen.schema import (
+    Decision,
+    Declaration,
+    FrontMatter,
+    LearnerFile,
+    parse_date,
+    validate,
+)
 from evidencegen.text import split_sentences, word_count
 from evidencegen.yamlio import KeyLines, load_yaml
 
@@ -85,6 +92,8 @@ class Learner:
     mentees: tuple[str, ...]
     declaration: Declaration | None
     notes: tuple[Note, ...] = field(default=())
+    feedback: dict[str, Decision] = field(default_factory=dict)
+    feedback_lines: dict[str, int] = field(default_factory=dict)
 
 
 def _markdown() -> MarkdownIt:
@@ -273,11 +282,37 @@ def note_paths(folder: Path, exclude: tuple[Path, ...] = ()) -> list[Path]:
     return found
 
 
+def read_feedback(folder: Path) -> tuple[dict[str, Decision], dict[str, int]]:
+    """The assessor's decisions, per criterion, from feedback.yaml (absent: none yet)."""
+    path = folder / "feedback.yaml"
+    if not path.is_file():
+        return {}, {}
+    data, lines = load_yaml(read_text(path, LearnerError), path, LearnerError)
+    if data is None:
+        return {}, {}
+    if not isinstance(data, dict):
+        raise LearnerError("feedback.yaml should list criteria, e.g. '5.2:' with a decision "
+                           "under it", path, 1)
+    decisions: dict[str, Decision] = {}
+    where: dict[str, int] = {}
+    for key, entry in data.items():
+        ac = str(key)
+        sub = {k[1:]: v for k, v in lines.items() if k and k[0] == key}
+        line = lines.get((key,), 1)
+        if not isinstance(entry, dict):
+            raise LearnerError(f"'{ac}' should have decision, date, assessor and comments "
+                               "on the lines below it", path, line)
+        decisions[ac] = validate(Decision, entry, sub, path, LearnerError, first_line=line)
+        where[ac] = line
+    return decisions, where
+
+
 def read_learner(folder: Path, exclude: tuple[Path, ...] = ()) -> Learner:
     """Read learner.yaml and every note; raise on the first thing that cannot be read."""
     folder = folder.resolve() if folder.exists() else folder
     info = read_learner_file(folder)
     notes = tuple(read_note(p, folder) for p in note_paths(folder, exclude))
+    feedback, feedback_lines = read_feedback(folder)
     return Learner(
         folder=folder,
         name=info.name,
@@ -290,4 +325,6 @@ def read_learner(folder: Path, exclude: tuple[Path, ...] = ()) -> Learner:
         mentees=tuple(info.mentees),
         declaration=info.declaration,
         notes=notes,
+        feedback=feedback,
+        feedback_lines=feedback_lines,
     )

@@ -122,6 +122,19 @@ class LearnerFile(_Strict):
     declaration: Declaration | None = None
 
 
+def _decision(value: Any) -> str:
+    return _text(value).lower().replace(" ", "_").replace("-", "_")
+
+
+class Decision(_Strict):
+    """One assessor decision in feedback.yaml."""
+
+    decision: Annotated[Literal["met", "not_yet"], BeforeValidator(_decision)]
+    date: Date | None = None
+    assessor: Text | None = None
+    comments: Text | None = None
+
+
 class FrontMatter(_Strict):
     """The YAML block at the top of a Markdown note."""
 
