@@ -12,11 +12,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from evidencegen.coverage import CriterionCoverage, Facts, coverage_json, judge_all
-from evidencegen.criteria import CriteriaSet, Criterion, resolve_criteria
-from evidencegen.errors import CriteriaError
+from evidencegen.criteria import CriteriaSet, Criterion, apply_overrides, resolve_criteria
+from evidencegen.errors import CriteriaError, LearnerError
 from evidencegen.mapping import CriterionMap, map_notes
 from evidencegen.output import safe_id, write_all
-from evidencegen.readers import Learner, read_learner
+from evidencegen.readers import Learner, read_document, read_learner
 
 FORMATS = ("docx", "pdf")
 
@@ -29,6 +29,7 @@ class BuildOptions:
     templates: Path | None = None
     final: bool = False
     today: dt.date | None = None
+    rules: Path | None = None
 
 
 @dataclass
@@ -48,11 +49,14 @@ class BuildResult:
 
 
 def analyse(
-    folder: Path, exclude: tuple[Path, ...] = (), today: dt.date | None = None
+    folder: Path, exclude: tuple[Path, ...] = (), today: dt.date | None = None,
+    rules: Path | None = None,
 ) -> Analysis:
-    """Read a learner folder and judge every criterion of her unit."""
-    learner = read_learner(folder, exclude)
+    """Read a learner folder (or one document) and judge every criterion of her unit."""
+    learner = read_document(folder) if folder.is_file() else read_learner(folder, exclude)
     criteria = resolve_criteria(learner.criteria, learner.folder, learner.folder / "learner.yaml")
+    if rules is not None:
+        criteria = apply_overrides(criteria, rules)
     for note in learner.notes:
         for ac in note.criteria:
             criteria.require(ac, note.path, note.criteria_line)
@@ -79,7 +83,10 @@ def build(folder: Path, options: BuildOptions) -> BuildResult:
 
     out = options.out.resolve()
     today = options.today or dt.date.today()
-    analysis = analyse(folder, exclude=(out,), today=today)
+    if folder.is_file():
+        raise LearnerError("build needs a learner folder (with learner.yaml), not one file; "
+                           "use 'evidencegen check' to check a single document", folder)
+    analysis = analyse(folder, exclude=(out,), today=today, rules=options.rules)
     learner, criteria = analysis.learner, analysis.criteria
     chosen = select_criteria(criteria, options.criteria)
     if not chosen:

@@ -21,7 +21,8 @@ from evidencegen.errors import EvidencegenError
 if TYPE_CHECKING:
     from evidencegen.api import BuildResult
 
-STATE_COLOURS = {"not_started": "red", "in_progress": "yellow", "ready": "cyan", "met": "green"}
+STATE_COLOURS = {"not_started": "red", "in_progress": "yellow", "ready": "cyan", "met": "green",
+                 "signed_off": "green"}
 
 
 class _Cli(click.Group):
@@ -82,8 +83,10 @@ def cli(ctx: click.Context, debug: bool) -> None:
 @click.option("--final", is_flag=True,
               help="The version to hand in: leaves out the guidance boxes and the "
                    "'still missing' section.")
+@click.option("--rules", type=click.Path(path_type=Path, dir_okay=False, exists=True),
+              help="A centre's thresholds, overriding the shipped ones (see README).")
 def build(learner_dirs: tuple[Path, ...], out: Path, fmt: str, criteria: tuple[str, ...],
-          templates: Path | None, final: bool) -> None:
+          templates: Path | None, final: bool, rules: Path | None) -> None:
     """Make the evidence documents for a learner folder (or several).
 
     Writes OUT/<learner id>/ with a Word (.docx) and a PDF document per criterion,
@@ -100,7 +103,7 @@ def build(learner_dirs: tuple[Path, ...], out: Path, fmt: str, criteria: tuple[s
 
     formats = FORMATS if fmt == "both" else (fmt,)
     options = BuildOptions(out=out, formats=formats, criteria=criteria, templates=templates,
-                           final=final)
+                           final=final, rules=rules)
     for i, learner_dir in enumerate(learner_dirs):
         result = run_build(learner_dir, options)
         if i:
@@ -124,6 +127,65 @@ def _summary(result: BuildResult) -> None:
     with contextlib.suppress(ValueError):
         where = where.relative_to(Path.cwd())
     click.echo(f"Wrote {len(result.files)} files to {where}{os.sep}")
+
+
+@cli.command()
+@click.argument("path", type=click.Path(path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              show_default=True, help="text for reading; json for a centre's tracker.")
+@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False),
+              help="Write the report to this file instead of the screen.")
+@click.option("-c", "--criterion", "criteria", multiple=True, metavar="AC",
+              help="Only this criterion (repeat for more). Default: every criterion.")
+@click.option("--strict", is_flag=True,
+              help="Exit with code 1 if a criterion asked about (with -c, else 1.1 and 5.2) "
+                   "is not yet ready, so a centre can use check as a gate.")
+@click.option("--rules", type=click.Path(path_type=Path, dir_okay=False, exists=True),
+              help="A centre's thresholds, overriding the shipped ones (see README).")
+def check(path: Path, fmt: str, output: Path | None, criteria: tuple[str, ...], strict: bool,
+          rules: Path | None) -> None:
+    """Check which criteria a learner's folder (or one note) covers, and what is missing.
+
+    Writes nothing into the learner's folder. Each criterion gets a state
+    (not started, in progress, ready, met, signed off) and every gap says why.
+
+    \b
+    Examples:
+      evidencegen check samples/part-way
+      evidencegen check my-portfolio -c 5.2 --strict
+      evidencegen check my-portfolio --format json -o coverage.json
+    """
+    import datetime as dt
+    import json
+
+    from evidencegen.api import analyse, select_criteria
+    from evidencegen.output import write_atomic
+    from evidencegen.report import json_report, text_report
+
+    today = dt.date.today()
+    analysis = analyse(path, today=today, rules=rules)
+    chosen = select_criteria(analysis.criteria, criteria)
+    shown = [c.id for c in chosen] if criteria else [c.id for c in
+                                                    analysis.criteria.all_criteria()]
+    if fmt == "json":
+        text = json.dumps(json_report(analysis, shown, today), indent=2, ensure_ascii=False) + "\n"
+    else:
+        colour = output is None and sys.stdout.isatty()
+        text = text_report(analysis, shown, (lambda s, state: click.style(
+            s, fg=STATE_COLOURS[state])) if colour else (lambda s, state: s))
+    if output is not None:
+        from evidencegen.output import prepare_dir
+
+        prepare_dir(output.parent if str(output.parent) else Path("."))
+        write_atomic(output, text.encode())
+        click.echo(f"Wrote {output}", err=True)
+    else:
+        click.echo(text, nl=False)
+    below = [c.id for c in chosen if analysis.coverage[c.id].status in
+             ("not_started", "in_progress")]
+    if strict and below:
+        click.echo(f"Not ready yet: {', '.join(below)}", err=True)
+        sys.exit(1)
 
 
 @cli.command("criteria")

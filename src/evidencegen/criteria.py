@@ -138,6 +138,49 @@ class CriteriaSet(_Frozen):
         return [c for c in self.all_criteria() if c.document]
 
 
+class RuleOverride(_Frozen):
+    min: int | None = Field(default=None, ge=0)
+    max: int | None = Field(default=None, ge=0)
+    level: Literal["ready", "met"] | None = None
+
+
+def apply_overrides(cs: CriteriaSet, path: Path) -> CriteriaSet:
+    """A centre's thresholds (a small YAML file) over the packaged rules, per criterion.
+
+    The file maps criterion id -> rule id -> {min, max, level}:  "5.2": {techniques_across_
+    sessions: {min: 4}}. Anything it names must exist, so a typo cannot pass silently.
+    """
+    from evidencegen.readers import read_text  # readers imports this module
+
+    data, lines = load_yaml(read_text(path, CriteriaError), path, CriteriaError)
+    if data is None:
+        return cs
+    if not isinstance(data, dict):
+        raise CriteriaError("should map criterion ids to rules, e.g. '5.2:'", path, 1)
+    updated: dict[str, Criterion] = {}
+    for ac_key, rules in data.items():
+        ac, line = str(ac_key), lines.get((ac_key,), 1)
+        crit = cs.require(ac, path, line)
+        if not isinstance(rules, dict):
+            raise CriteriaError(f"'{ac}' should list rule names under it", path, line)
+        new_rules = list(crit.rules)
+        for rule_id, values in rules.items():
+            rline = lines.get((ac_key, rule_id), line)
+            index = next((i for i, r in enumerate(new_rules) if r.id == rule_id), None)
+            if index is None:
+                known = ", ".join(r.id for r in crit.rules) or "none"
+                raise CriteriaError(f"criterion {ac} has no rule '{rule_id}' (rules: {known})",
+                                    path, rline)
+            sub = {k[2:]: v for k, v in lines.items() if k[:2] == (ac_key, rule_id)}
+            change = validate(RuleOverride, values, sub, path, CriteriaError, first_line=rline)
+            new_rules[index] = new_rules[index].model_copy(
+                update=change.model_dump(exclude_none=True))
+        updated[ac] = crit.model_copy(update={"rules": new_rules})
+    outcomes = [o.model_copy(update={"criteria": [updated.get(c.id, c) for c in o.criteria]})
+                for o in cs.outcomes]
+    return cs.model_copy(update={"outcomes": outcomes})
+
+
 def criteria_dir() -> Path:
     return packaged_dir("criteria")
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from markdown_it import MarkdownIt
@@ -305,6 +305,27 @@ def read_feedback(folder: Path) -> tuple[dict[str, Decision], dict[str, int]]:
         decisions[ac] = validate(Decision, entry, sub, path, LearnerError, first_line=line)
         where[ac] = line
     return decisions, where
+
+
+def read_document(path: Path) -> Learner:
+    """One submitted document as a learner with a single note.
+
+    The learner's details come from the learner.yaml of the folder the document sits in, if
+    any; otherwise the document stands alone, named after its file.
+    """
+    path = path.resolve()
+    if path.suffix.lower() not in NOTE_SUFFIXES:
+        allowed = ", ".join(sorted(NOTE_SUFFIXES))
+        raise NoteError(f"evidencegen reads {allowed} files, not '{path.suffix}'", path)
+    home = next((p for p in path.parents if (p / "learner.yaml").is_file()), None)
+    if home is not None:
+        learner = read_learner(home, exclude=())
+        notes = tuple(n for n in learner.notes if n.path == path) or (read_note(path, home),)
+        return replace(learner, notes=notes)
+    note = read_note(path, path.parent)
+    return Learner(folder=path.parent, name=path.stem, learner_id=path.stem, centre=None,
+                   assessor=None, employer=None, programme_start=None, criteria=None,
+                   mentees=(), declaration=None, notes=(note,))
 
 
 def read_learner(folder: Path, exclude: tuple[Path, ...] = ()) -> Learner:

@@ -1,0 +1,73 @@
+"""Coverage reports for assessors: an 80-column text table and the documented JSON.
+
+The text report is what an assessor reads in a terminal: one row per criterion with its
+state, how much evidence and the first thing missing, then the detail of each gap.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import textwrap
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from evidencegen.coverage import STATE_LABELS, coverage_json
+
+if TYPE_CHECKING:
+    from evidencegen.api import Analysis
+
+WIDTH = 80
+STATE_WORDS = {"not_started": "not started", "in_progress": "in progress", "ready": "ready",
+               "met": "met", "signed_off": "signed off"}
+
+
+def _plain(text: str, state: str) -> str:
+    return text
+
+
+def text_report(
+    analysis: Analysis, acs: list[str], style: Callable[[str, str], str] = _plain
+) -> str:
+    """One row per criterion (state, evidence count), then each criterion's gaps."""
+    learner, cs = analysis.learner, analysis.criteria
+    lines = [f"{learner.name} ({learner.learner_id}): Unit {cs.unit.number} {cs.unit.title}",
+             f"{'AC':<5} {'state':<12} {'evidence':>8}  criterion"]
+    for ac in acs:
+        cov = analysis.coverage[ac]
+        count = _evidence_count(cov)
+        title = textwrap.shorten(cov.criterion.text, WIDTH - 30, placeholder="...")
+        state = style(f"{STATE_WORDS[cov.status]:<12}", cov.status)
+        lines.append(f"{ac:<5} {state} {count:>8}  {title}")
+    details = []
+    for ac in acs:
+        cov = analysis.coverage[ac]
+        if not cov.judged:
+            continue
+        head = f"{ac} {STATE_LABELS[cov.status]}"
+        details.append("")
+        details.append(head)
+        for r in cov.rules:
+            mark = "ok " if r.met else "gap"
+            details.extend(textwrap.wrap(f"{mark} {r.reason}", WIDTH, subsequent_indent="    "))
+        if cov.decision is not None and cov.decision.decision == "not_yet":
+            details.extend(textwrap.wrap(f"gap {cov.gaps[0]}", WIDTH, subsequent_indent="    "))
+    unjudged = [ac for ac in acs if not analysis.coverage[ac].judged]
+    if unjudged:
+        details.append("")
+        details.extend(textwrap.wrap(
+            f"{', '.join(unjudged)}: evidencegen records the notes mapped to these criteria "
+            "but does not judge them; the state shows only whether any note is mapped.", WIDTH))
+    return "\n".join(lines + details) + "\n"
+
+
+def _evidence_count(cov: Any) -> int:
+    if cov.evidence is None:
+        return 0
+    return len(cov.evidence.hits) + len(cov.evidence.comparisons) + len(cov.evidence.explicit)
+
+
+def json_report(analysis: Analysis, acs: list[str], today: dt.date) -> dict[str, Any]:
+    report = coverage_json(analysis.learner, analysis.criteria, analysis.coverage,
+                           today.isoformat())
+    report["criteria"] = [c for c in report["criteria"] if c["id"] in acs]
+    return report
