@@ -26,7 +26,7 @@ from evidencegen.schema import (
 from evidencegen.text import split_sentences, word_count
 from evidencegen.yamlio import KeyLines, load_yaml
 
-NOTE_SUFFIXES = {".md", ".markdown", ".txt"}
+NOTE_SUFFIXES = {".md", ".markdown", ".txt", ".docx"}
 RESERVED_FILES = {"learner.yaml", "feedback.yaml"}
 _FOLDER_TYPES = {
     "session": "session", "sessions": "session",
@@ -307,6 +307,14 @@ def read_feedback(folder: Path) -> tuple[dict[str, Decision], dict[str, int]]:
     return decisions, where
 
 
+def _read_any(path: Path, folder: Path) -> tuple[Note, ...]:
+    if path.suffix.lower() == ".docx":
+        from evidencegen.docx_reader import read_docx
+
+        return tuple(read_docx(path, folder))
+    return (read_note(path, folder),)
+
+
 def read_document(path: Path) -> Learner:
     """One submitted document as a learner with a single note.
 
@@ -320,19 +328,27 @@ def read_document(path: Path) -> Learner:
     home = next((p for p in path.parents if (p / "learner.yaml").is_file()), None)
     if home is not None:
         learner = read_learner(home, exclude=())
-        notes = tuple(n for n in learner.notes if n.path == path) or (read_note(path, home),)
+        notes = tuple(n for n in learner.notes if n.path == path) or _read_any(path, home)
         return replace(learner, notes=notes)
-    note = read_note(path, path.parent)
-    return Learner(folder=path.parent, name=path.stem, learner_id=path.stem, centre=None,
+    notes = _read_any(path, path.parent)
+    name, learner_id, declaration = path.stem, path.stem, None
+    if path.suffix.lower() == ".docx":
+        from evidencegen.docx_reader import draft_identity
+
+        if (who := draft_identity(path)) is not None:
+            name, learner_id = who.name, who.learner_id
+            declaration = Declaration(signed=True) if who.declared else None
+    return Learner(folder=path.parent, name=name, learner_id=learner_id, centre=None,
                    assessor=None, employer=None, programme_start=None, criteria=None,
-                   mentees=(), declaration=None, notes=(note,))
+                   mentees=tuple(sorted({n.mentee for n in notes if n.mentee})),
+                   declaration=declaration, notes=notes)
 
 
 def read_learner(folder: Path, exclude: tuple[Path, ...] = ()) -> Learner:
     """Read learner.yaml and every note; raise on the first thing that cannot be read."""
     folder = folder.resolve() if folder.exists() else folder
     info = read_learner_file(folder)
-    notes = tuple(read_note(p, folder) for p in note_paths(folder, exclude))
+    notes = tuple(n for p in note_paths(folder, exclude) for n in _read_any(p, folder))
     feedback, feedback_lines = read_feedback(folder)
     return Learner(
         folder=folder,

@@ -1,0 +1,219 @@
+"""Word documents as notes: a learner's own .docx, or an evidencegen draft she edited in Word.
+
+Learners write in Word, so a .docx in the folder is a note like any other: paragraphs,
+headings and tables in document order, each cited by its paragraph number. A draft that
+evidencegen made is read back by its structure, so that what she changed in Word counts:
+each session record becomes a session again, with its date and mentee, and the template's
+own wording (guidance, headings, the facts and signature tables) is left out.
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from markupsafe import Markup, escape
+
+from evidencegen.errors import NoteError
+from evidencegen.readers import Block, Note, _block, _note_type, parse_date
+from evidencegen.text import word_count
+
+MAX_DOCX_BYTES = 50 * 1024 * 1024
+_CITE = re.compile(r"\s*\[[^\[\]]+, line \d+\]\s*$")
+_SESSION_HEAD = re.compile(r"^(\d{1,2} [A-Z][a-z]+ \d{4})(?: with (.+))?$")
+_DATED_HEAD = re.compile(r"^(Observation|Witness)(?:, (\d{1,2} [A-Z][a-z]+ \d{4}))?$")
+_DATED_NAME = re.compile(r"^(\d{4}-\d{2}-\d{2})")
+_SKIP_STYLES = {"Guidance", "Meta", "Placeholder", "Fill In", "Title", "Header", "Footer"}
+_SKIP_SECTIONS = {"Evidence map", "Still missing", "Authenticity declaration",
+                  "Assessor decision", "Notes mapped to this criterion"}
+
+
+@dataclass
+class _Para:
+    number: int
+    text: str
+    style: str
+    in_table: bool
+    row: list[str] = field(default_factory=list)  # the row's cells, for table paragraphs
+    column: int = 0
+
+
+def _paragraphs(doc) -> Iterator[_Para]:
+    from docx.table import Table
+    from docx.text.paragraph import Paragraph
+
+    number = 0
+    for item in doc.iter_inner_content():
+        if isinstance(item, Paragraph):
+            number += 1
+            yield _Para(number, item.text, item.style.name if item.style else "", False)
+        elif isinstance(item, Table):
+            for row in item.rows:
+                cells = row.cells
+                texts = [c.text for c in cells]
+                for col, cell in enumerate(cells):
+                    if col and cell._tc is cells[col - 1]._tc:
+                        continue  # a merged cell repeats
+                    for p in cell.paragraphs:
+                        number += 1
+                        yield _Para(number, p.text, p.style.name if p.style else "", True,
+                                    texts, col)
+
+
+def _open(path: Path):
+    import docx
+
+    try:
+        if path.stat().st_size > MAX_DOCX_BYTES:
+            raise NoteError("this Word file is larger than 50 MB", path)
+        with zipfile.ZipFile(path) as zf:
+            unpacked = sum(i.file_size for i in zf.infolist())
+        if unpacked > 4 * MAX_DOCX_BYTES:
+            raise NoteError("this Word file unpacks to more than 200 MB; refused", path)
+        return docx.Document(str(path))
+    except NoteError:
+        raise
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
+        raise NoteError(f"cannot open this as a Word document ({type(exc).__name__}); "
+                        "save it again from Word as .docx", path) from None
+    except Exception as exc:  # lxml and python-docx raise many kinds on a broken file
+        raise NoteError(f"cannot read this Word document: {exc}", path) from None
+
+
+@dataclass
+class _Draft:
+    """A note being assembled from a stretch of a document."""
+
+    type: str
+    title: str
+    date: object = None
+    mentee: str | None = None
+    criteria: tuple[str, ...] = ()
+    blocks: list[Block] = field(default_factory=list)
+    references: list[str] = field(default_factory=list)
+
+
+def _finish(d: _Draft, path: Path, rel: str, index: int) -> Note:
+    html = Markup("".join(
+        f"<h4 class=\"note-heading\">{escape(b.text)}</h4>\n" if b.kind == "heading"
+        else f"<p>{escape(b.text)}</p>\n" for b in d.blocks))
+    return Note(
+        path=path, rel=f"{rel}#{index}" if index else rel, type=d.type, title=d.title,
+        date=d.date, mentee=d.mentee, duration=None, mode=None, criteria=d.criteria,
+        criteria_line=1, author_name=None, author_role=None, references=tuple(d.references),
+        blocks=tuple(d.blocks), html=html,
+        words=sum(word_count(b.text) for b in d.blocks if b.kind != "heading"))
+
+
+def _long_date(text: str, path: Path):
+    import datetime as dt
+
+    try:
+        return dt.datetime.strptime(text, "%d %B %Y").date()
+    except ValueError:
+        raise NoteError(f"'{text}' in a heading is not a date like 14 April 2026", path) from None
+
+
+def _is_generated(doc) -> bool:
+    return (doc.core_properties.comments or "").startswith("evidencegen")
+
+
+def read_docx(path: Path, folder: Path) -> list[Note]:
+    """The notes in one Word file (one note, or one per session for an evidencegen draft)."""
+    doc = _open(path)
+    rel = path.relative_to(folder).as_posix()
+    if _is_generated(doc):
+        return _read_draft(doc, path, rel)
+    blocks = []
+    for p in _paragraphs(doc):
+        if not p.text.strip():
+            continue
+        kind = "heading" if p.style.startswith(("Heading", "Title")) else "paragraph"
+        blocks.append(_block(kind, p.text, p.number))
+    date = None
+    if m := _DATED_NAME.match(path.name):
+        try:
+            date = parse_date(m.group(1))
+        except ValueError as exc:
+            raise NoteError(f"the date in this file's name: {exc}", path) from None
+    parts = path.relative_to(folder).parts
+    title = next((b.text for b in blocks if b.kind == "heading"), path.stem)
+    draft = _Draft(_note_type(parts), title, date, blocks=blocks)
+    return [_finish(draft, path, rel, 0)]
+
+
+def _read_draft(doc, path: Path, rel: str) -> list[Note]:
+    """Read back an evidencegen draft by its headings and tables."""
+    criterion = re.match(r"^(\d+\.\d+) ", doc.core_properties.title.split(" AC ")[-1] or "")
+    ac = (criterion.group(1),) if criterion else ()
+    notes: list[_Draft] = []
+    section = ""
+    current: _Draft | None = None
+    models: _Draft | None = None
+    for p in _paragraphs(doc):
+        text = _CITE.sub("", p.text).strip()
+        if p.style == "Heading 1":
+            section, current = text, None
+            if section in ("Comparison of models", "How the models compare", "References"):
+                if models is None:
+                    models = _Draft("knowledge", "Models of mentoring", criteria=ac)
+                    notes.append(models)
+                current = models
+                if section == "How the models compare":
+                    models.blocks.append(_block("heading", "Comparing the models", p.number))
+            elif section not in _SKIP_SECTIONS and section not in (
+                    "Session records", "Observation and witness evidence", "Reflection"):
+                current = _Draft("reflection", section, criteria=ac)
+                notes.append(current)
+            continue
+        if section in _SKIP_SECTIONS or p.style in _SKIP_STYLES or not text:
+            continue
+        if p.style == "Heading 2":
+            if section == "Session records" and (m := _SESSION_HEAD.match(text)):
+                current = _Draft("session", text, _long_date(m.group(1), path), m.group(2),
+                                 criteria=ac)
+            elif section == "Observation and witness evidence" and (m := _DATED_HEAD.match(text)):
+                date = _long_date(m.group(2), path) if m.group(2) else None
+                current = _Draft(m.group(1).lower(), text, date, criteria=ac)
+            else:
+                current = _Draft("reflection", text, criteria=ac)
+            notes.append(current)
+            continue
+        if current is None:
+            continue
+        if current is models and p.in_table:
+            if p.column == 0:  # the model's name starts its own heading
+                if p.row and p.row[0] == p.text:
+                    models.blocks.append(_block("heading", text, p.number))
+                continue
+            if text == "\u2013" or p.row[0] == "Model":
+                continue
+            models.blocks.append(_block("paragraph", text, p.number))
+        elif section == "References" and current is models:
+            models.references.append(text)
+        elif not p.in_table:
+            kind = "heading" if p.style.startswith("Heading") else "paragraph"
+            current.blocks.append(_block(kind, text, p.number))
+    return [_finish(d, path, rel, i + 1) for i, d in enumerate(notes) if d.blocks or d.references]
+
+
+@dataclass(frozen=True)
+class DraftIdentity:
+    name: str
+    learner_id: str
+    declared: bool
+
+
+def draft_identity(path: Path) -> DraftIdentity | None:
+    """Who an evidencegen draft belongs to, from its heading table (None: not a draft)."""
+    doc = _open(path)
+    if not _is_generated(doc) or not doc.tables:
+        return None
+    facts = {row.cells[0].text: row.cells[-1].text for row in doc.tables[0].rows}
+    declared = any(p.text.startswith("Declaration recorded") for p in doc.paragraphs)
+    if "Learner" not in facts or "Learner ID" not in facts:
+        return None
+    return DraftIdentity(facts["Learner"], facts["Learner ID"], declared)
