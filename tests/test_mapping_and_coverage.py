@@ -73,7 +73,8 @@ def test_5_2_needs_three_techniques_two_sessions_same_mentee(learner_dir) -> Non
     assert cov.status == "ready"
     assert {r.rule: r.met for r in cov.rules} == {
         "techniques_across_sessions": True, "sessions_with_same_mentee": True,
-        "relationship_over_time": True, "current_sessions": True, "declaration": True,
+        "relationship_over_time": True, "current_sessions": True, "own_words": True,
+        "declaration": True,
         "observed_or_witnessed": False}
 
 
@@ -147,7 +148,7 @@ def test_1_1_needs_two_models_with_both_sides_and_a_comparison(learner_dir) -> N
     assert cov.status == "in_progress"
     assert [(r.rule, r.found, r.met) for r in cov.rules] == [
         ("models_with_strength_and_limitation", 2, True), ("comparison_statement", 0, False),
-        ("own_setting", 1, True), ("references", 1, True)]
+        ("own_words", 0, True), ("own_setting", 1, True), ("references", 1, True)]
     # add one comparison sentence: ready
     cov = analyse(learner_dir(knowledge(MODELS + COMPARE))).coverage["1.1"]
     assert cov.status == "ready"

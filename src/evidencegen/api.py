@@ -11,6 +11,7 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from evidencegen import fingerprints
 from evidencegen.coverage import CriterionCoverage, Facts, coverage_json, judge_all
 from evidencegen.criteria import CriteriaSet, Criterion, apply_overrides, resolve_criteria
 from evidencegen.errors import CriteriaError, LearnerError
@@ -50,7 +51,7 @@ class BuildResult:
 
 def analyse(
     folder: Path, exclude: tuple[Path, ...] = (), today: dt.date | None = None,
-    rules: Path | None = None,
+    rules: Path | None = None, extra_fingerprints: tuple[Path, ...] = (),
 ) -> Analysis:
     """Read a learner folder (or one document) and judge every criterion of her unit."""
     learner = read_document(folder) if folder.is_file() else read_learner(folder, exclude)
@@ -63,7 +64,9 @@ def analyse(
     for ac, line in learner.feedback_lines.items():
         criteria.require(ac, learner.folder / "feedback.yaml", line)
     maps = map_notes(criteria, learner.notes)
-    facts = Facts(learner, today or dt.date.today())
+    sources = fingerprints.shipped() + tuple(
+        s for path in extra_fingerprints for s in fingerprints.load_file(path))
+    facts = Facts(learner, today or dt.date.today(), sources)
     return Analysis(learner, criteria, maps, judge_all(criteria, maps, facts))
 
 

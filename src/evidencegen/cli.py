@@ -142,8 +142,12 @@ def _summary(result: BuildResult) -> None:
                    "is not yet ready, so a centre can use check as a gate.")
 @click.option("--rules", type=click.Path(path_type=Path, dir_okay=False, exists=True),
               help="A centre's thresholds, overriding the shipped ones (see README).")
+@click.option("--fingerprints", "prints", multiple=True,
+              type=click.Path(path_type=Path, dir_okay=False, exists=True),
+              help="More published sources to check for copied text (made with "
+                   "'evidencegen fingerprint').")
 def check(path: Path, fmt: str, output: Path | None, criteria: tuple[str, ...], strict: bool,
-          rules: Path | None) -> None:
+          rules: Path | None, prints: tuple[Path, ...]) -> None:
     """Check which criteria a learner's folder (or one note) covers, and what is missing.
 
     Writes nothing into the learner's folder. Each criterion gets a state
@@ -163,7 +167,7 @@ def check(path: Path, fmt: str, output: Path | None, criteria: tuple[str, ...], 
     from evidencegen.report import json_report, text_report
 
     today = dt.date.today()
-    analysis = analyse(path, today=today, rules=rules)
+    analysis = analyse(path, today=today, rules=rules, extra_fingerprints=prints)
     chosen = select_criteria(analysis.criteria, criteria)
     shown = [c.id for c in chosen] if criteria else [c.id for c in
                                                     analysis.criteria.all_criteria()]
@@ -186,6 +190,30 @@ def check(path: Path, fmt: str, output: Path | None, criteria: tuple[str, ...], 
     if strict and below:
         click.echo(f"Not ready yet: {', '.join(below)}", err=True)
         sys.exit(1)
+
+
+@cli.command()
+@click.argument("source", type=click.Path(path_type=Path, dir_okay=False, exists=True))
+@click.option("--title", required=True, help="How reports name this source.")
+@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False),
+              default=Path("fingerprints.json"), show_default=True,
+              help="The fingerprints file to add to (made if missing).")
+def fingerprint(source: Path, title: str, output: Path) -> None:
+    """Add a published text to a fingerprints file, so 'check' flags text copied from it.
+
+    Only hashes of 8-word runs are kept, never the text itself. evidencegen already
+    knows the published study notes for 1.1 and 5.2.
+
+    \b
+    Example:
+      evidencegen fingerprint handbook.txt --title "Centre handbook 2026" -o centre.json
+      evidencegen check my-portfolio --fingerprints centre.json
+    """
+    from evidencegen.fingerprints import add_to_file
+    from evidencegen.readers import read_text
+
+    count = add_to_file(output, read_text(source), title)
+    click.echo(f"Added '{title}' ({count} fingerprints) to {output}")
 
 
 @cli.command("criteria")

@@ -16,6 +16,7 @@ from typing import Any
 from evidencegen.criteria import CriteriaSet, Criterion, Element, Rule
 from evidencegen.mapping import CriterionMap
 from evidencegen.readers import Learner, Note
+from evidencegen.fingerprints import Source, copied_from, runs
 from evidencegen.schema import Decision
 
 STATES = ("not_started", "in_progress", "ready", "met", "signed_off")
@@ -68,6 +69,7 @@ class Facts:
 
     learner: Learner
     today: dt.date
+    sources: tuple[Source, ...] = ()  # fingerprints of published text
 
 
 @dataclass(frozen=True)
@@ -185,6 +187,19 @@ def _sessions_out_of_range(rule: Rule, cmap: CriterionMap, facts: Facts) -> _Fou
     return _Found(len(problems), f": {'; '.join(problems)}" if problems else "")
 
 
+def _copied_text(rule: Rule, cmap: CriterionMap, facts: Facts) -> _Found:
+    found = []
+    for note in cmap.notes():
+        if note.type in ("observation", "witness"):
+            continue  # not the learner's own words
+        for sentence in note.sentences:
+            source = copied_from(runs(sentence.text), facts.sources)
+            if source:
+                short = sentence.text if len(sentence.text) < 70 else sentence.text[:67] + "..."
+                found.append(f'{note.rel} line {sentence.line}, "{short}", matches {source}')
+    return _Found(len(found), f": {'; '.join(found)}" if found else "")
+
+
 def _declaration(rule: Rule, cmap: CriterionMap, facts: Facts) -> _Found:
     decl = facts.learner.declaration
     return _Found(1 if decl is not None and decl.signed else 0)
@@ -196,6 +211,7 @@ CHECKS: dict[str, Callable[[Rule, CriterionMap, Facts], _Found]] = {
     "session_span_days": _session_span,
     "sessions_out_of_range": _sessions_out_of_range,
     "declaration_signed": _declaration,
+    "copied_text": _copied_text,
     "elements_with_aspects": _elements_with_aspects,
     "comparison_statements": _comparison_statements,
     "elements_in_sessions": _elements_in_sessions,
