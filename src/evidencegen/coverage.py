@@ -14,9 +14,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from evidencegen.criteria import CriteriaSet, Criterion, Element, Rule
+from evidencegen.fingerprints import Source, copied_from, runs
 from evidencegen.mapping import CriterionMap
 from evidencegen.readers import Learner, Note
-from evidencegen.fingerprints import Source, copied_from, runs
 from evidencegen.schema import Decision
 
 STATES = ("not_started", "in_progress", "ready", "met", "signed_off")
