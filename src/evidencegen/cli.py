@@ -131,8 +131,10 @@ def _summary(result: BuildResult) -> None:
 
 @cli.command()
 @click.argument("path", type=click.Path(path_type=Path))
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
-              show_default=True, help="text for reading; json for a centre's tracker.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "html"]), default="text",
+              show_default=True,
+              help="text for the screen; html for a report to open in a browser or print; "
+                   "json for a centre's tracker.")
 @click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False),
               help="Write the report to this file instead of the screen.")
 @click.option("-c", "--criterion", "criteria", multiple=True, metavar="AC",
@@ -157,21 +159,26 @@ def check(path: Path, fmt: str, output: Path | None, criteria: tuple[str, ...], 
     Examples:
       evidencegen check samples/part-way
       evidencegen check my-portfolio -c 5.2 --strict
+      evidencegen check my-portfolio --format html -o report.html
       evidencegen check my-portfolio --format json -o coverage.json
     """
     import datetime as dt
     import json
 
     from evidencegen.api import analyse, select_criteria
-    from evidencegen.output import write_atomic
-    from evidencegen.report import json_report, text_report
+    from evidencegen.output import safe_id, write_atomic
+    from evidencegen.report import html_report, json_report, text_report
 
     today = dt.date.today()
     analysis = analyse(path, today=today, rules=rules, extra_fingerprints=prints)
     chosen = select_criteria(analysis.criteria, criteria)
     shown = [c.id for c in chosen] if criteria else [c.id for c in
                                                     analysis.criteria.all_criteria()]
-    if fmt == "json":
+    if fmt == "html":
+        text = html_report(analysis, shown, today)
+        if output is None:
+            output = Path(f"coverage-{safe_id(analysis.learner.learner_id)}.html")
+    elif fmt == "json":
         text = json.dumps(json_report(analysis, shown, today), indent=2, ensure_ascii=False) + "\n"
     else:
         colour = output is None and sys.stdout.isatty()

@@ -9,6 +9,8 @@ from __future__ import annotations
 import datetime as dt
 import textwrap
 from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from evidencegen.coverage import STATE_LABELS, coverage_json
@@ -71,3 +73,32 @@ def json_report(analysis: Analysis, acs: list[str], today: dt.date) -> dict[str,
                            today.isoformat())
     report["criteria"] = [c for c in report["criteria"] if c["id"] in acs]
     return report
+
+
+@dataclass
+class _OutcomeRows:
+    id: str
+    title: str
+    rows: list[Any]
+
+
+def html_report(analysis: Analysis, acs: list[str], today: dt.date,
+                templates: Path | None = None) -> str:
+    """The self-contained HTML report (templates/report.html.j2)."""
+    from evidencegen.render.environment import make_environment, render_template
+
+    outcomes = []
+    for outcome in analysis.criteria.outcomes:
+        rows = [analysis.coverage[c.id] for c in outcome.criteria if c.id in acs]
+        if rows:
+            outcomes.append(_OutcomeRows(outcome.id, outcome.title, rows))
+    shown = [analysis.coverage[ac] for ac in acs]
+    context = {
+        "learner": analysis.learner, "criteria": analysis.criteria, "today": today,
+        "outcomes": outcomes, "states": list(STATE_LABELS), "labels": STATE_LABELS,
+        "counts": {s: sum(1 for c in shown if c.status == s) for s in STATE_LABELS},
+        "evidence_count": _evidence_count,
+        "element_name": lambda crit, element_id: crit.element(element_id).name,
+    }
+    html, _ = render_template(make_environment(templates), ["report.html.j2"], context)
+    return html
