@@ -107,3 +107,35 @@ def build(folder: Path, options: BuildOptions) -> BuildResult:
     files["coverage.json"] = (json.dumps(report, indent=2, ensure_ascii=False) + "\n").encode()
     written = write_all(target, files)
     return BuildResult(analysis, target, written, chosen)
+
+
+FORMS = {"observation": "Observation record", "witness": "Expert witness testimony"}
+
+
+def forms(folder: Path, options: BuildOptions) -> BuildResult:
+    """Observation and witness forms for competence criteria, pre-filled from her notes."""
+    from evidencegen.render.pipeline import Renderer
+
+    out = options.out.resolve()
+    today = options.today or dt.date.today()
+    analysis = analyse(folder, exclude=(out,), today=today, rules=options.rules)
+    learner, criteria = analysis.learner, analysis.criteria
+    if options.criteria:
+        chosen = select_criteria(criteria, options.criteria)
+        for crit in chosen:
+            if crit.kind != "competence":
+                raise CriteriaError(f"{crit.id} is a knowledge criterion: it is evidenced by "
+                                    "written work, not by observation")
+    else:
+        chosen = [c for c in criteria.documented() if c.kind == "competence"]
+    renderer = Renderer(options.templates)
+    files: dict[str, bytes] = {}
+    for crit in chosen:
+        for form in FORMS:
+            rendered = renderer.render_form(analysis, analysis.coverage[crit.id], form,
+                                            FORMS[form], today, options.formats)
+            stem = f"{file_stem(learner, criteria, crit)}_{FORMS[form].lower().replace(' ', '-')}"
+            for fmt, data in rendered.items():
+                files[f"{stem}.{fmt}"] = data
+    target = out / safe_id(learner.learner_id, learner.folder / "learner.yaml")
+    return BuildResult(analysis, target, write_all(target, files), chosen)

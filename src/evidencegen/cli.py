@@ -200,6 +200,40 @@ def check(path: Path, fmt: str, output: Path | None, criteria: tuple[str, ...], 
 
 
 @cli.command()
+@click.argument("learner_dir", type=click.Path(path_type=Path, file_okay=False))
+@click.option("-o", "--out", type=click.Path(path_type=Path, file_okay=False),
+              default=Path("evidence"), show_default=True,
+              help="Folder the forms go in (a sub-folder per learner is made).")
+@click.option("-f", "--format", "fmt", type=click.Choice(["docx", "pdf", "both"]),
+              default="both", show_default=True, help="Which documents to make.")
+@click.option("-c", "--criterion", "criteria", multiple=True, metavar="AC",
+              help="Only this competence criterion (repeat for more). Default: 5.2.")
+@click.option("--templates", type=click.Path(path_type=Path, file_okay=False, exists=True),
+              help="Your own templates folder, searched before the shipped templates.")
+def forms(learner_dir: Path, out: Path, fmt: str, criteria: tuple[str, ...],
+          templates: Path | None) -> None:
+    """Make an observation record and an expert witness form for the assessor.
+
+    Each is pre-filled with the learner, the criterion, her mentee's pseudonym and the
+    techniques her notes claim, with space for what was seen, the decision and
+    signatures. Saved back into her observations (or witness) folder once completed,
+    the Word file counts as observation (or witness) evidence.
+
+    \b
+    Example:
+      evidencegen forms samples/part-way -o forms
+    """
+    from evidencegen.api import FORMATS, BuildOptions
+    from evidencegen.api import forms as run_forms
+
+    formats = FORMATS if fmt == "both" else (fmt,)
+    result = run_forms(learner_dir, BuildOptions(out=out, formats=formats, criteria=criteria,
+                                                  templates=templates))
+    for path in result.files:
+        click.echo(f"Wrote {path}")
+
+
+@cli.command()
 @click.argument("source", type=click.Path(path_type=Path, dir_okay=False, exists=True))
 @click.option("--title", required=True, help="How reports name this source.")
 @click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False),

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 import zipfile
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from markupsafe import Markup, escape
@@ -125,6 +125,9 @@ def read_docx(path: Path, folder: Path) -> list[Note]:
     """The notes in one Word file (one note, or one per session for an evidencegen draft)."""
     doc = _open(path)
     rel = path.relative_to(folder).as_posix()
+    category = doc.core_properties.category or ""
+    if category.startswith("evidencegen form: "):
+        return _read_form(doc, path, rel, category.removeprefix("evidencegen form: "))
     if _is_generated(doc):
         return _read_draft(doc, path, rel)
     blocks = []
@@ -143,6 +146,41 @@ def read_docx(path: Path, folder: Path) -> list[Note]:
     title = next((b.text for b in blocks if b.kind == "heading"), path.stem)
     draft = _Draft(_note_type(parts), title, date, blocks=blocks)
     return [_finish(draft, path, rel, 0)]
+
+
+def _read_form(doc, path: Path, rel: str, form: str) -> list[Note]:
+    """A completed observation or witness form: the observer's account is the note."""
+    import datetime as dt
+
+    title = doc.core_properties.title or ""
+    criterion = re.search(r" AC (\d+\.\d+)$", title)
+    facts = {row.cells[0].text: row.cells[-1].text.strip() for row in doc.tables[0].rows}
+    date = None
+    when = facts.get("Date of observation", "")
+    for fmt in ("%d %B %Y", "%Y-%m-%d", "%d/%m/%Y"):
+        try:
+            date = dt.datetime.strptime(when, fmt).date()
+            break
+        except ValueError:
+            continue
+    if when and date is None:
+        raise NoteError(f"the date of observation '{when}' is not a date like 22 September "
+                        "2026", path)
+    blocks: list[Block] = []
+    section = ""
+    for p in _paragraphs(doc):
+        if p.style == "Heading 1":
+            section = p.text
+        elif section in ("What the assessor observed", "What the witness saw") and \
+                p.text.strip() and not p.in_table:
+            blocks.append(_block("paragraph", p.text, p.number))
+    mentee = facts.get("Mentee (pseudonym)", "").split(",")[0].strip() or None
+    draft = _Draft(form if form in ("observation", "witness") else "observation", title, date,
+                   mentee, (criterion.group(1),) if criterion else (), blocks)
+    note = _finish(draft, path, rel, 0)
+    author = facts.get("Assessor") if form == "observation" else facts.get("Witness name")
+    role = "Assessor" if form == "observation" else (facts.get("Witness role") or None)
+    return [replace(note, author_name=author or None, author_role=role)] if blocks else []
 
 
 def _read_draft(doc, path: Path, rel: str) -> list[Note]:

@@ -112,7 +112,7 @@ def _first_person(sentence: str) -> bool:
     return sentence.startswith("I ") or " I " in sentence or sentence.startswith("We ")
 
 
-def _technique_rows(cov: CriterionCoverage) -> list[TechniqueRow]:
+def technique_rows(cov: CriterionCoverage) -> list[TechniqueRow]:
     assert cov.evidence is not None
     rows = []
     for element in cov.criterion.elements:
@@ -160,7 +160,7 @@ def build_context(
         ctx.comparisons = [_quote(c) for c in cov.evidence.comparisons]
         own_words = {n.rel for n in notes if n.type not in ("observation", "witness")}
     elif crit.elements:
-        ctx.techniques = _technique_rows(cov)
+        ctx.techniques = technique_rows(cov)
         ctx.sessions = [n for n in notes if n.type == "session"]
         ctx.reflections = [n for n in notes if n.type in ("reflection", "knowledge")]
         ctx.witnessed = [n for n in notes if n.type in ("observation", "witness")]

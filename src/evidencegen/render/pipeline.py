@@ -6,8 +6,9 @@ import datetime as dt
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from evidencegen import __version__
 from evidencegen.coverage import CriterionCoverage
-from evidencegen.render.context import build_context
+from evidencegen.render.context import build_context, technique_rows
 from evidencegen.render.environment import (
     find_file,
     make_environment,
@@ -33,17 +34,44 @@ class Renderer:
         names = [f"criterion-{cov.criterion.id}.html.j2", "criterion.html.j2"]
         return render_template(self.env, names, ctx.as_template_vars())
 
-    def render(self, analysis: Analysis, cov: CriterionCoverage, final: bool, today: dt.date,
-               formats: tuple[str, ...]) -> dict[str, bytes]:
-        html, template = self.html(analysis, cov, final, today)
+    def render_form(self, analysis: Analysis, cov: CriterionCoverage, form: str, name: str,
+                    today: dt.date, formats: tuple[str, ...]) -> dict[str, bytes]:
+        """An assessor form; its Word file is marked so a completed copy reads back as one."""
+        learner = analysis.learner
+        rows = technique_rows(cov) if cov.criterion.elements else []
+        sessions = [n for n in (cov.evidence.notes() if cov.evidence else [])
+                    if n.type == "session" and n.mentee]
+        mentees = sorted({n.mentee for n in sessions if n.mentee}) or list(learner.mentees)
+        context = {
+            "learner": learner, "criteria": analysis.criteria, "criterion": cov.criterion,
+            "form": form, "form_name": name, "claimed": rows, "mentees": mentees,
+            "doc_title": f"{name}: {learner.learner_id} Unit {analysis.criteria.unit.number} "
+                         f"AC {cov.criterion.id}",
+            "version": __version__,
+        }
+        html, template = render_template(self.env, [f"form-{form}.html.j2", "form.html.j2"],
+                                         context)
+        return self._lay_out(html, template, today, formats, category=f"evidencegen form: {form}")
+
+    def _lay_out(self, html: str, template: Path, today: dt.date, formats: tuple[str, ...],
+                 category: str = "") -> dict[str, bytes]:
         out: dict[str, bytes] = {}
         if "docx" in formats:
             from evidencegen.render.docx import render_docx
 
-            out["docx"] = render_docx(html, dt.datetime.combine(today, dt.time(12, 0)))
+            def mark(doc: object) -> None:
+                doc.core_properties.category = category  # type: ignore[attr-defined]
+
+            out["docx"] = render_docx(html, dt.datetime.combine(today, dt.time(12, 0)),
+                                      mark if category else None)
         if "pdf" in formats:
             from evidencegen.render.pdf import render_pdf
 
             stylesheet = find_file("style.css", self.templates)
             out["pdf"] = render_pdf(html, template.parent, stylesheet, self.roots)
         return out
+
+    def render(self, analysis: Analysis, cov: CriterionCoverage, final: bool, today: dt.date,
+               formats: tuple[str, ...]) -> dict[str, bytes]:
+        html, template = self.html(analysis, cov, final, today)
+        return self._lay_out(html, template, today, formats)

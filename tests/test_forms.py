@@ -1,0 +1,71 @@
+"""Assessor forms: pre-filled from the notes, and counted once completed and saved back."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import docx
+import pytest
+from click.testing import CliRunner
+from conftest import SAMPLES
+from pypdf import PdfReader
+
+from evidencegen.api import analyse
+from evidencegen.cli import cli
+
+
+@pytest.fixture
+def made(tmp_path: Path) -> tuple[Path, Path]:
+    learner = tmp_path / "part-way"
+    shutil.copytree(SAMPLES / "part-way", learner)
+    result = CliRunner().invoke(cli, ["forms", str(learner), "-o", str(tmp_path / "forms")])
+    assert result.exit_code == 0, result.output
+    return learner, tmp_path / "forms" / "L4-023"
+
+
+def test_forms_are_prefilled_with_learner_mentee_and_claimed_techniques(made) -> None:
+    _, out = made
+    names = sorted(p.name for p in out.iterdir())
+    assert names == ["L4-023_435_5.2_expert-witness-testimony.docx",
+                     "L4-023_435_5.2_expert-witness-testimony.pdf",
+                     "L4-023_435_5.2_observation-record.docx",
+                     "L4-023_435_5.2_observation-record.pdf"]
+    d = docx.Document(str(out / "L4-023_435_5.2_observation-record.docx"))
+    facts = {r.cells[0].text: r.cells[1].text for r in d.tables[0].rows}
+    assert facts["Learner"] == "Tom Brennan" and facts["Mentee (pseudonym)"] == "Mentee R"
+    assert facts["Assessor"] == "Sam Okoro"
+    claimed = [r.cells[0].text for r in d.tables[1].rows[1:]]
+    assert claimed == ["Active listening", "Regular meetings"]
+    text = " ".join(PdfReader(str(out / "L4-023_435_5.2_expert-witness-testimony.pdf"))
+                    .pages[0].extract_text().split())
+    assert "Expert witness testimony: 5.2" in text and "Witness name" in text
+
+
+def test_a_completed_observation_form_counts_as_observation(made) -> None:
+    learner, out = made
+    before = {r.rule: r.met for r in analyse(learner).coverage["5.2"].rules}
+    assert before["observed_or_witnessed"] is False
+    d = docx.Document(str(out / "L4-023_435_5.2_observation-record.docx"))
+    d.tables[0].rows[-1].cells[1].text = "2 October 2026"
+    blanks = [p for p in d.paragraphs if p.style.name == "Fill In"]
+    blanks[0].text = "Tom listened carefully and summarised back what R told him."
+    blanks[1].text = "He praised R for planning her visits and agreed the next date."
+    (learner / "observations").mkdir()
+    d.save(str(learner / "observations" / "observation.docx"))
+
+    result = analyse(learner)
+    note = next(n for n in result.learner.notes if n.rel == "observations/observation.docx")
+    assert (note.type, str(note.date), note.mentee) == ("observation", "2026-10-02", "Mentee R")
+    assert note.author_name == "Sam Okoro" and note.criteria == ("5.2",)
+    rules = {r.rule: r for r in result.coverage["5.2"].rules}
+    assert rules["observed_or_witnessed"].met
+    quotes = [h.quote for h in result.maps["5.2"].hits if h.note is note]
+    assert any(q.startswith("Tom listened carefully") for q in quotes)
+
+
+def test_forms_refuse_a_knowledge_criterion(tmp_path: Path) -> None:
+    result = CliRunner().invoke(cli, ["forms", str(SAMPLES / "part-way"), "-c", "1.1",
+                                      "-o", str(tmp_path)])
+    assert result.exit_code == 2
+    assert "knowledge criterion" in result.stderr
