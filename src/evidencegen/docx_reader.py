@@ -19,6 +19,7 @@ from markupsafe import Markup, escape
 
 from evidencegen.errors import NoteError
 from evidencegen.readers import Block, Note, _block, _note_type, parse_date
+from evidencegen.schema import Decision
 from evidencegen.text import word_count
 
 MAX_DOCX_BYTES = 50 * 1024 * 1024
@@ -255,3 +256,35 @@ def draft_identity(path: Path) -> DraftIdentity | None:
     if "Learner" not in facts or "Learner ID" not in facts:
         return None
     return DraftIdentity(facts["Learner"], facts["Learner ID"], declared)
+
+
+_DECISION = re.compile(r"^\s*(met|not[\s_-]*yet(?:\s+met)?)\b[\s:.,;\u2013\u2014-]*(.*)$",
+                       re.IGNORECASE | re.DOTALL)
+
+
+def comment_decisions(path: Path) -> dict[str, Decision]:
+    """Assessor decisions written as Word comments on an evidencegen draft.
+
+    A comment that starts with "met" or "not yet" is a decision for the draft's criterion,
+    the rest of the comment its feedback; the latest such comment wins.
+    """
+    doc = _open(path)
+    if not _is_generated(doc):
+        return {}
+    m = re.search(r" AC (\d+\.\d+)", doc.core_properties.title or "")
+    if m is None:
+        return {}
+    found: list[tuple[object, Decision]] = []
+    for comment in doc.comments:
+        match = _DECISION.match(comment.text or "")
+        if match is None:
+            continue
+        when = comment.timestamp
+        verdict = "met" if match.group(1).lower() == "met" else "not_yet"
+        found.append((when or 0, Decision(
+            decision=verdict, date=when.date() if when else None,
+            assessor=comment.author or None, comments=match.group(2).strip() or None)))
+    if not found:
+        return {}
+    found.sort(key=lambda pair: (pair[0] is not None and pair[0] != 0, str(pair[0])))
+    return {m.group(1): found[-1][1]}

@@ -326,10 +326,15 @@ def read_document(path: Path) -> Learner:
         allowed = ", ".join(sorted(NOTE_SUFFIXES))
         raise NoteError(f"evidencegen reads {allowed} files, not '{path.suffix}'", path)
     home = next((p for p in path.parents if (p / "learner.yaml").is_file()), None)
+    decisions: dict[str, Decision] = {}
+    if path.suffix.lower() == ".docx":
+        from evidencegen.docx_reader import comment_decisions
+
+        decisions = comment_decisions(path)
     if home is not None:
         learner = read_learner(home, exclude=())
         notes = tuple(n for n in learner.notes if n.path == path) or _read_any(path, home)
-        return replace(learner, notes=notes)
+        return replace(learner, notes=notes, feedback={**decisions, **learner.feedback})
     notes = _read_any(path, path.parent)
     name, learner_id, declaration = path.stem, path.stem, None
     if path.suffix.lower() == ".docx":
@@ -341,7 +346,7 @@ def read_document(path: Path) -> Learner:
     return Learner(folder=path.parent, name=name, learner_id=learner_id, centre=None,
                    assessor=None, employer=None, programme_start=None, criteria=None,
                    mentees=tuple(sorted({n.mentee for n in notes if n.mentee})),
-                   declaration=declaration, notes=notes)
+                   declaration=declaration, notes=notes, feedback=decisions)
 
 
 def read_learner(folder: Path, exclude: tuple[Path, ...] = ()) -> Learner:
