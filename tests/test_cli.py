@@ -12,7 +12,7 @@ from conftest import SAMPLES
 from evidencegen import __version__
 from evidencegen.cli import cli
 
-COMMANDS = ["build", "criteria", "init"]
+COMMANDS = ["build", "check", "criteria", "fingerprint", "forms", "init"]
 
 
 @pytest.fixture
@@ -140,3 +140,9 @@ def test_build_all_samples_prints_summary(run, tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert result.output.count("Wrote 3 files to") == 3
     assert "Met (observed)" in result.output
+
+
+def test_every_command_is_documented_in_readme() -> None:
+    readme = (Path(__file__).parents[1] / "README.md").read_text()
+    for name in cli.commands:
+        assert f"evidencegen {name}" in readme, name
