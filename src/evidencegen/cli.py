@@ -10,8 +10,9 @@ import contextlib
 import os
 import shutil
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -49,6 +50,25 @@ class _Cli(click.Group):
             ctx.exit(1)
 
 
+
+def _documents_options(f: Callable[..., Any]) -> Callable[..., Any]:
+    """-o/--out and -f/--format, shared by the commands that write documents."""
+    f = click.option("-f", "--format", "fmt", type=click.Choice(["docx", "pdf", "both"]),
+                     default="both", show_default=True, help="Which documents to make.")(f)
+    return click.option("-o", "--out", type=click.Path(path_type=Path, file_okay=False),
+                        default=Path("evidence"), show_default=True,
+                        help="Folder the documents go in (a sub-folder per learner is "
+                             "made).")(f)
+
+
+_templates_option = click.option(
+    "--templates", type=click.Path(path_type=Path, file_okay=False, exists=True),
+    help="Your own templates folder, searched before the shipped templates.")
+_rules_option = click.option(
+    "--rules", type=click.Path(path_type=Path, dir_okay=False, exists=True),
+    help="A centre's thresholds, overriding the shipped ones (see README).")
+
+
 @click.group(cls=_Cli, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "--version", prog_name="evidencegen")
 @click.option("--debug", is_flag=True, help="Show the full technical details of any error.")
@@ -70,21 +90,15 @@ def cli(ctx: click.Context, debug: bool) -> None:
 @cli.command()
 @click.argument("learner_dirs", nargs=-1, required=True, metavar="LEARNER_DIR...",
                 type=click.Path(path_type=Path, file_okay=False))
-@click.option("-o", "--out", type=click.Path(path_type=Path, file_okay=False),
-              default=Path("evidence"), show_default=True,
-              help="Folder the documents go in (a sub-folder per learner is made).")
-@click.option("-f", "--format", "fmt", type=click.Choice(["docx", "pdf", "both"]),
-              default="both", show_default=True, help="Which documents to make.")
+@_documents_options
 @click.option("-c", "--criterion", "criteria", multiple=True, metavar="AC",
               help="Only this criterion, e.g. -c 5.2 (repeat for more). "
                    "Default: every criterion evidencegen writes documents for (1.1, 5.2).")
-@click.option("--templates", type=click.Path(path_type=Path, file_okay=False, exists=True),
-              help="Your own templates folder, searched before the shipped templates.")
+@_templates_option
 @click.option("--final", is_flag=True,
               help="The version to hand in: leaves out the guidance boxes and the "
                    "'still missing' section.")
-@click.option("--rules", type=click.Path(path_type=Path, dir_okay=False, exists=True),
-              help="A centre's thresholds, overriding the shipped ones (see README).")
+@_rules_option
 def build(learner_dirs: tuple[Path, ...], out: Path, fmt: str, criteria: tuple[str, ...],
           templates: Path | None, final: bool, rules: Path | None) -> None:
     """Make the evidence documents for a learner folder (or several).
@@ -142,8 +156,7 @@ def _summary(result: BuildResult) -> None:
 @click.option("--strict", is_flag=True,
               help="Exit with code 1 if a criterion asked about (with -c, else 1.1 and 5.2) "
                    "is not yet ready, so a centre can use check as a gate.")
-@click.option("--rules", type=click.Path(path_type=Path, dir_okay=False, exists=True),
-              help="A centre's thresholds, overriding the shipped ones (see README).")
+@_rules_option
 @click.option("--fingerprints", "prints", multiple=True,
               type=click.Path(path_type=Path, dir_okay=False, exists=True),
               help="More published sources to check for copied text (made with "
@@ -201,22 +214,17 @@ def check(path: Path, fmt: str, output: Path | None, criteria: tuple[str, ...], 
 
 @cli.command()
 @click.argument("learner_dir", type=click.Path(path_type=Path, file_okay=False))
-@click.option("-o", "--out", type=click.Path(path_type=Path, file_okay=False),
-              default=Path("evidence"), show_default=True,
-              help="Folder the forms go in (a sub-folder per learner is made).")
-@click.option("-f", "--format", "fmt", type=click.Choice(["docx", "pdf", "both"]),
-              default="both", show_default=True, help="Which documents to make.")
+@_documents_options
 @click.option("-c", "--criterion", "criteria", multiple=True, metavar="AC",
               help="Only this competence criterion (repeat for more). Default: 5.2.")
-@click.option("--templates", type=click.Path(path_type=Path, file_okay=False, exists=True),
-              help="Your own templates folder, searched before the shipped templates.")
+@_templates_option
 def forms(learner_dir: Path, out: Path, fmt: str, criteria: tuple[str, ...],
           templates: Path | None) -> None:
     """Make an observation record and an expert witness form for the assessor.
 
-    Each is pre-filled with the learner, the criterion, her mentee's pseudonym and the
-    techniques her notes claim, with space for what was seen, the decision and
-    signatures. Saved back into her observations (or witness) folder once completed,
+    Each is pre-filled with the learner, the criterion, the mentee's pseudonym and the
+    techniques the learner's notes claim, with space for what was seen, the decision and
+    signatures. Saved back into the learner's observations (or witness) folder once completed,
     the Word file counts as observation (or witness) evidence.
 
     \b
