@@ -93,3 +93,16 @@ def test_report_fits_a_phone_screen(report: Path, tmp_path: Path) -> None:
     # nothing is cut off at the right edge: the last columns are page background
     right = [image.getpixel((385, y)) for y in range(0, 844, 4)]
     assert all(sum(p) > 700 for p in right)
+
+
+@needs_browser
+def test_report_prints_with_every_criterion_open(report: Path, tmp_path: Path) -> None:
+    from pypdf import PdfReader
+
+    pdf = tmp_path / "report.pdf"
+    chromium(tmp_path, "--no-pdf-header-footer", f"--print-to-pdf={pdf}", report.as_uri())
+    text = " ".join(" ".join(p.extract_text() for p in PdfReader(str(pdf)).pages).split())
+    assert "Tom Brennan (L4-023)" in text
+    # the evidence inside closed criteria is printed too
+    assert "Mostly I listened while she went through it." in text
+    assert "techniques need to show in dated sessions" in text
