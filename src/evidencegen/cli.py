@@ -213,6 +213,51 @@ def check(path: Path, fmt: str, output: Path | None, criteria: tuple[str, ...], 
 
 
 @cli.command()
+@click.argument("cohort_dir", type=click.Path(path_type=Path, file_okay=False, exists=True))
+@_documents_options
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
+              help="How many learners to build at once. Default: the number of CPUs.")
+@click.option("-c", "--criterion", "criteria", multiple=True, metavar="AC",
+              help="Only this criterion (repeat for more). Default: 1.1 and 5.2.")
+@_templates_option
+@_rules_option
+@click.option("--final", is_flag=True, help="Leave out guidance and 'still missing'.")
+@click.option("--force", is_flag=True, help="Rebuild every learner, changed or not.")
+def batch(cohort_dir: Path, out: Path, fmt: str, jobs: int | None, criteria: tuple[str, ...],
+          templates: Path | None, rules: Path | None, final: bool, force: bool) -> None:
+    """Build every learner folder in a cohort folder, and a tracker of who is where.
+
+    Every folder (at any depth) holding a learner.yaml is a learner. One broken folder
+    does not stop the others; a learner whose files have not changed since the last
+    run is skipped. Writes OUT/<learner id>/ for each, OUT/cohort.csv and
+    OUT/cohort.json (states per criterion) and OUT/errors.json. Exit code 1 if any
+    learner failed.
+
+    \b
+    Example:
+      evidencegen batch samples -o cohort-evidence
+    """
+    from evidencegen.api import FORMATS, BuildOptions
+    from evidencegen.batch import Outcome, default_jobs, run_batch
+
+    formats = FORMATS if fmt == "both" else (fmt,)
+    options = BuildOptions(out=out, formats=formats, criteria=criteria, templates=templates,
+                           final=final, rules=rules)
+
+    def progress(o: Outcome, done: int, total: int) -> None:
+        who = o.learner_id or o.folder
+        line = f"[{done}/{total}] {o.result:<7} {who}"
+        click.echo(line if o.result != "failed" else f"{line}: {o.error}", err=True)
+
+    result = run_batch(cohort_dir, options, jobs or default_jobs(), force, progress)
+    click.echo(f"{result.count('built')} built, {result.count('skipped')} skipped, "
+               f"{result.count('failed')} failed; tracker in {result.out / 'cohort.csv'}")
+    if result.count("failed"):
+        click.echo(f"Errors: {result.out / 'errors.json'}", err=True)
+        sys.exit(1)
+
+
+@cli.command()
 @click.argument("learner_dir", type=click.Path(path_type=Path, file_okay=False))
 @_documents_options
 @click.option("-c", "--criterion", "criteria", multiple=True, metavar="AC",

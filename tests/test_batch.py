@@ -1,0 +1,116 @@
+"""Batch over a cohort: faults stay local, reruns skip what has not changed, a tracker."""
+
+from __future__ import annotations
+
+import csv
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from conftest import SAMPLES
+
+from evidencegen.cli import cli
+
+
+@pytest.fixture
+def cohort(tmp_path: Path) -> Path:
+    root = tmp_path / "cohort"
+    for name in ("complete", "part-way", "just-started"):
+        shutil.copytree(SAMPLES / name, root / "group-a" / name)
+    bad_yaml = root / "group-b" / "bad-yaml"
+    bad_yaml.mkdir(parents=True)
+    (bad_yaml / "learner.yaml").write_text("name: X\nlearner_id: L4-900\nnmae: typo\n")
+    bad_note = root / "group-b" / "bad-note"
+    shutil.copytree(SAMPLES / "just-started", bad_note)
+    (bad_note / "learner.yaml").write_text("name: Y\nlearner_id: L4-901\n")
+    (bad_note / "sessions").mkdir()
+    (bad_note / "sessions" / "a.md").write_text("---\ndate: 2026-02-31\n---\nHi.\n")
+    dup = root / "group-b" / "duplicate"
+    shutil.copytree(SAMPLES / "part-way", dup)
+    return root
+
+
+def run(cohort: Path, out: Path, *extra: str):
+    return CliRunner().invoke(cli, ["batch", str(cohort), "-o", str(out), "-f", "docx",
+                                    "-j", "2", *extra])
+
+
+def results(out: Path) -> dict[str, str]:
+    rows = csv.DictReader((out / "cohort.csv").open())
+    return {r["folder"]: r["result"] for r in rows}
+
+
+def test_mixed_cohort_builds_the_good_and_reports_the_bad(cohort: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    result = run(cohort, out)
+    assert result.exit_code == 1
+    assert results(out) == {
+        "group-a/complete": "built", "group-a/just-started": "built",
+        "group-a/part-way": "failed", "group-b/bad-note": "failed",
+        "group-b/bad-yaml": "failed", "group-b/duplicate": "failed"}
+    errors = {e["folder"]: e["error"] for e in json.loads((out / "errors.json").read_text())}
+    assert "learner.yaml:3: unknown field 'nmae'" in errors["group-b/bad-yaml"]
+    assert "sessions/a.md:2:" in errors["group-b/bad-note"]
+    dup_error = errors["group-b/duplicate"]
+    assert "L4-023" in dup_error and "group-a/part-way" in dup_error
+    assert "group-b/duplicate" in dup_error
+    assert (out / "L4-017" / "L4-017_435_5.2.docx").is_file()
+    assert not (out / "L4-900").exists()
+    assert "2 built, 0 skipped, 4 failed" in result.output
+
+
+def test_rerun_skips_changed_note_rebuilds_force_rebuilds_all(tmp_path: Path) -> None:
+    cohort = tmp_path / "cohort"
+    for name in ("complete", "part-way", "just-started"):
+        shutil.copytree(SAMPLES / name, cohort / name)
+    out = tmp_path / "out"
+    assert run(cohort, out).exit_code == 0
+    assert set(results(out).values()) == {"built"}
+    first = (out / "L4-017" / "L4-017_435_1.1.docx").stat().st_mtime_ns
+
+    again = run(cohort, out)
+    assert again.exit_code == 0 and "0 built, 3 skipped, 0 failed" in again.output
+    assert (out / "L4-017" / "L4-017_435_1.1.docx").stat().st_mtime_ns == first
+
+    note = cohort / "part-way" / "sessions" / "2026-08-03-rota.md"
+    note.write_text(note.read_text() + "\nI praised her for the new rota.\n")
+    changed = run(cohort, out)
+    assert results(out) == {"complete": "skipped", "just-started": "skipped",
+                            "part-way": "built"}
+    assert "1 built, 2 skipped" in changed.output
+
+    forced = run(cohort, out, "--force")
+    assert "3 built, 0 skipped" in forced.output
+
+
+def test_tracker_cells_match_each_learners_coverage(tmp_path: Path) -> None:
+    cohort = tmp_path / "cohort"
+    for name in ("complete", "part-way"):
+        shutil.copytree(SAMPLES / name, cohort / name)
+    out = tmp_path / "out"
+    assert run(cohort, out).exit_code == 0
+    rows = {r["learner_id"]: r for r in csv.DictReader((out / "cohort.csv").open())}
+    for learner_id, row in rows.items():
+        coverage = json.loads((out / learner_id / "coverage.json").read_text())
+        for criterion in coverage["criteria"]:
+            assert row[criterion["id"]] == criterion["status"]
+        assert int(row["not_started"]) == sum(
+            1 for c in coverage["criteria"] if c["status"] == "not_started")
+    data = json.loads((out / "cohort.json").read_text())
+    assert data["criteria"][:2] == ["1.1", "1.2"]
+    assert {r["learner_id"] for r in data["learners"]} == {"L4-017", "L4-023"}
+
+
+def test_a_worker_that_dies_costs_only_its_learner(tmp_path: Path, monkeypatch) -> None:
+    cohort = tmp_path / "cohort"
+    for name in ("complete", "part-way", "just-started"):
+        shutil.copytree(SAMPLES / name, cohort / name)
+    monkeypatch.setenv("EVIDENCEGEN_TEST_KILL_WORKER_FOR", "L4-023")
+    out = tmp_path / "out"
+    result = run(cohort, out)
+    assert result.exit_code == 1
+    assert results(out) == {"complete": "built", "just-started": "built", "part-way": "failed"}
+    (error,) = json.loads((out / "errors.json").read_text())
+    assert "stopped unexpectedly" in error["error"]
