@@ -12,7 +12,7 @@ from conftest import SAMPLES
 from evidencegen import __version__
 from evidencegen.cli import cli
 
-COMMANDS = ["build", "check", "criteria", "fingerprint", "forms", "init"]
+COMMANDS = ["batch", "build", "check", "criteria", "fingerprint", "forms", "init"]
 
 
 @pytest.fixture
