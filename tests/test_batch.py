@@ -37,9 +37,18 @@ def run(cohort: Path, out: Path, *extra: str):
                                     "-j", "2", *extra])
 
 
-def results(out: Path) -> dict[str, str]:
-    rows = csv.DictReader((out / "cohort.csv").open())
-    return {r["folder"]: r["result"] for r in rows}
+def results(out: Path, output: str | None = None) -> dict[str, str]:
+    """Each learner folder's result: failed (an error in the tracker), else built/skipped
+    from the progress lines."""
+    rows = list(csv.DictReader((out / "cohort.csv").open()))
+    got = {}
+    for r in rows:
+        if r["error"]:
+            got[r["folder"]] = "failed"
+        else:
+            got[r["folder"]] = "skipped" if output and f"skipped {r['learner_id']}" in output \
+                else "built"
+    return got
 
 
 def test_mixed_cohort_builds_the_good_and_reports_the_bad(cohort: Path, tmp_path: Path) -> None:
@@ -77,8 +86,8 @@ def test_rerun_skips_changed_note_rebuilds_force_rebuilds_all(tmp_path: Path) ->
     note = cohort / "part-way" / "sessions" / "2026-08-03-rota.md"
     note.write_text(note.read_text() + "\nI praised her for the new rota.\n")
     changed = run(cohort, out)
-    assert results(out) == {"complete": "skipped", "just-started": "skipped",
-                            "part-way": "built"}
+    assert results(out, changed.output) == {"complete": "skipped", "just-started": "skipped",
+                                            "part-way": "built"}
     assert "1 built, 2 skipped" in changed.output
 
     forced = run(cohort, out, "--force")
@@ -114,3 +123,52 @@ def test_a_worker_that_dies_costs_only_its_learner(tmp_path: Path, monkeypatch) 
     assert results(out) == {"complete": "built", "just-started": "built", "part-way": "failed"}
     (error,) = json.loads((out / "errors.json").read_text())
     assert "stopped unexpectedly" in error["error"]
+
+
+def _cohort_of(root: Path, n: int) -> Path:
+    for i in range(n):
+        folder = root / f"learner-{i:02d}"
+        shutil.copytree(SAMPLES / "complete", folder)
+        text = (folder / "learner.yaml").read_text()
+        (folder / "learner.yaml").write_text(text.replace("L4-017", f"L4-{100 + i}"))
+    return root
+
+
+def test_interrupted_batch_then_rerun_matches_an_uninterrupted_run(tmp_path: Path) -> None:
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    import docx
+    from pypdf import PdfReader
+
+    cohort = _cohort_of(tmp_path / "cohort", 8)
+    cmd = [sys.executable, "-m", "evidencegen", "batch", str(cohort), "-j", "2", "-o"]
+    proc = subprocess.Popen([*cmd, str(tmp_path / "a")], stderr=subprocess.PIPE, text=True)
+    assert proc.stderr is not None
+    for line in proc.stderr:
+        if " built " in line:
+            break
+    proc.send_signal(signal.SIGINT)
+    proc.wait(timeout=60)
+    assert proc.returncode == 130
+    interrupted = [p for p in (tmp_path / "a").rglob("*.docx")]
+    assert 0 < len(interrupted) < 16  # it really stopped part-way
+    assert not list((tmp_path / "a").rglob("*.part"))
+
+    assert subprocess.run([*cmd, str(tmp_path / "a")], capture_output=True).returncode == 0
+    assert subprocess.run([*cmd, str(tmp_path / "b")], capture_output=True).returncode == 0
+
+    def tree(root: Path) -> set[str]:
+        return {p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file()}
+
+    assert tree(tmp_path / "a") == tree(tmp_path / "b")
+    assert len([p for p in tree(tmp_path / "a") if p.endswith(".pdf")]) == 16
+    for path in (tmp_path / "a").rglob("*.docx"):
+        docx.Document(str(path))
+    for path in (tmp_path / "a").rglob("*.pdf"):
+        assert len(PdfReader(str(path)).pages) >= 1
+    assert (tmp_path / "a" / "cohort.csv").read_text() == (
+        tmp_path / "b" / "cohort.csv").read_text()
+    assert os.path.getsize(tmp_path / "a" / "errors.json") > 0

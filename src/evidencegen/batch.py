@@ -13,6 +13,7 @@ import hashlib
 import io
 import json
 import os
+import signal
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
@@ -148,6 +149,7 @@ def run_batch(cohort: Path, options: BuildOptions, jobs: int, force: bool = Fals
     """Build every learner of a cohort with ``jobs`` worker processes."""
     folders = find_learners(cohort.resolve())
     options = BuildOptions(**{**asdict(options), "out": options.out.resolve()})
+    sweep(options.out)
     outcomes: list[Outcome] = []
     duplicate = _duplicates(folders)
     todo = [f for f in folders if f not in duplicate]
@@ -156,10 +158,14 @@ def run_batch(cohort: Path, options: BuildOptions, jobs: int, force: bool = Fals
             outcomes.append(Outcome(str(folder), _quick_id(folder), "failed", duplicate[folder]))
             if progress:
                 progress(outcomes[-1], len(outcomes), len(folders))
-    for outcome in _run(todo, options, jobs, force):
-        outcomes.append(outcome)
-        if progress:
-            progress(outcome, len(outcomes), len(folders))
+    try:
+        for outcome in _run(todo, options, jobs, force):
+            outcomes.append(outcome)
+            if progress:
+                progress(outcome, len(outcomes), len(folders))
+    except KeyboardInterrupt:
+        sweep(options.out)
+        raise
     for o in outcomes:
         o.folder = Path(o.folder).relative_to(cohort.resolve()).as_posix()
     outcomes.sort(key=lambda o: o.folder)
@@ -171,21 +177,52 @@ def _run(folders: list[Path], options: BuildOptions, jobs: int, force: bool) -> 
     """Outcomes as workers finish. If a worker dies, the learners it may have held are
     built again one at a time, so only the one that kills its worker fails."""
     suspects: list[Path] = []
-    with ProcessPoolExecutor(max_workers=max(1, jobs)) as pool:
+    pool = ProcessPoolExecutor(max_workers=max(1, jobs), initializer=_worker_init)
+    try:
         futures = {pool.submit(build_one, f, options, force): f for f in folders}
         for future in as_completed(futures):
             try:
                 yield future.result()
             except BrokenProcessPool:
                 suspects.append(futures[future])
+    except KeyboardInterrupt:
+        _stop(pool)
+        raise
+    pool.shutdown()
     for folder in sorted(suspects):
-        with ProcessPoolExecutor(max_workers=1) as pool:
+        with ProcessPoolExecutor(max_workers=1, initializer=_worker_init) as pool:
             try:
                 yield pool.submit(build_one, folder, options, force).result()
             except BrokenProcessPool:
                 yield Outcome(str(folder), _quick_id(folder), "failed",
                               f"{folder}: the worker building this learner stopped "
                               "unexpectedly")
+
+
+def _worker_init() -> None:
+    """Workers leave Ctrl-C to the parent, which stops them all at once."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _stop(pool: ProcessPoolExecutor) -> None:
+    """Stop now: drop queued learners and end the workers (their half-made files are
+    temporary files, swept away by ``sweep``)."""
+    processes = list((getattr(pool, "_processes", None) or {}).values())
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
+        process.terminate()
+    for process in processes:
+        process.join(timeout=5)
+
+
+def sweep(out: Path) -> int:
+    """Remove temporary files a stopped or killed run left behind; return how many."""
+    removed = 0
+    if out.is_dir():
+        for tmp in out.rglob(".*.part"):
+            tmp.unlink(missing_ok=True)
+            removed += 1
+    return removed
 
 
 def default_jobs() -> int:
@@ -204,10 +241,10 @@ def write_tracker(out: Path, outcomes: list[Outcome]) -> None:
         counts = {s: sum(1 for v in o.statuses.values() if v == s)
                   for s in ("not_started", "in_progress", "ready", "met", "signed_off")}
         rows.append({"learner_id": o.learner_id or "", "name": o.name or "", "folder": o.folder,
-                     "result": o.result, **{ac: o.statuses.get(ac, "") for ac in acs},
+                     "error": o.error or "", **{ac: o.statuses.get(ac, "") for ac in acs},
                      **counts})
     buf = io.StringIO()
-    fields = ["learner_id", "name", "folder", "result", *acs, "not_started", "in_progress",
+    fields = ["learner_id", "name", "folder", "error", *acs, "not_started", "in_progress",
               "ready", "met", "signed_off"]
     writer = csv.DictWriter(buf, fieldnames=fields, lineterminator="\n")
     writer.writeheader()
