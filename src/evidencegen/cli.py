@@ -10,6 +10,7 @@ import contextlib
 import os
 import shutil
 import sys
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -244,12 +245,30 @@ def batch(cohort_dir: Path, out: Path, fmt: str, jobs: int | None, criteria: tup
     options = BuildOptions(out=out, formats=formats, criteria=criteria, templates=templates,
                            final=final, rules=rules)
 
+    started = time.monotonic()
+    failures = 0
+    bar = sys.stderr.isatty()
+
     def progress(o: Outcome, done: int, total: int) -> None:
+        nonlocal failures
+        failures += o.result == "failed"
         who = o.learner_id or o.folder
-        line = f"[{done}/{total}] {o.result:<7} {who}"
-        click.echo(line if o.result != "failed" else f"{line}: {o.error}", err=True)
+        if not bar:  # CI logs: one plain line per learner
+            line = f"[{done}/{total}] {o.result:<7} {who}"
+            click.echo(line if o.result != "failed" else f"{line}: {o.error}", err=True)
+            return
+        if o.result == "failed":
+            click.echo(f"\r\x1b[Kfailed: {o.error}", err=True)
+        elapsed = time.monotonic() - started
+        rate = done / elapsed if elapsed > 0 else 0.0
+        left = (total - done) / rate if rate else 0.0
+        filled = int(30 * done / max(total, 1))
+        click.echo(f"\r\x1b[K[{'#' * filled}{'.' * (30 - filled)}] {done}/{total}  "
+                   f"{failures} failed  {rate:.1f}/s  {left:.0f}s left", err=True, nl=False)
 
     result = run_batch(cohort_dir, options, jobs or default_jobs(), force, progress)
+    if bar:
+        click.echo(err=True)
     click.echo(f"{result.count('built')} built, {result.count('skipped')} skipped, "
                f"{result.count('failed')} failed; tracker in {result.out / 'cohort.csv'}")
     if result.count("failed"):
