@@ -14,9 +14,10 @@ from pathlib import Path
 from evidencegen import fingerprints
 from evidencegen.coverage import CriterionCoverage, Facts, coverage_json, judge_all
 from evidencegen.criteria import CriteriaSet, Criterion, apply_overrides, resolve_criteria
-from evidencegen.errors import CriteriaError, LearnerError
+from evidencegen.errors import CriteriaError, LearnerError, PrivacyError
 from evidencegen.mapping import CriterionMap, map_notes
 from evidencegen.output import safe_id, write_all
+from evidencegen.privacy import LABELS
 from evidencegen.readers import Learner, read_document, read_learner
 
 FORMATS = ("docx", "pdf")
@@ -31,6 +32,7 @@ class BuildOptions:
     final: bool = False
     today: dt.date | None = None
     rules: Path | None = None
+    strict_privacy: bool = False
 
 
 @dataclass
@@ -70,6 +72,17 @@ def analyse(
     return Analysis(learner, criteria, maps, judge_all(criteria, maps, facts))
 
 
+def refuse_personal_data(analysis: Analysis, strict: bool) -> None:
+    """Under --strict-privacy, personal data anywhere stops the run before any writing."""
+    found = analysis.learner.privacy
+    if strict and found:
+        first = found[0]
+        more = f", and {len(found) - 1} more" if len(found) > 1 else ""
+        raise PrivacyError(f"{LABELS[first.kind]}{more}; nothing was written "
+                           "(--strict-privacy): remove it from the notes",
+                           analysis.learner.folder / first.path, first.line)
+
+
 def select_criteria(criteria: CriteriaSet, wanted: tuple[str, ...]) -> list[Criterion]:
     if not wanted:
         return criteria.documented()
@@ -91,6 +104,7 @@ def build(folder: Path, options: BuildOptions) -> BuildResult:
                            "use 'evidencegen check' to check a single document", folder)
     analysis = analyse(folder, exclude=(out,), today=today, rules=options.rules)
     learner, criteria = analysis.learner, analysis.criteria
+    refuse_personal_data(analysis, options.strict_privacy)
     chosen = select_criteria(criteria, options.criteria)
     if not chosen:
         raise CriteriaError(f"criteria file '{criteria.id}' marks no criterion for documents")

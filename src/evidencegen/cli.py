@@ -21,7 +21,7 @@ from evidencegen import __version__
 from evidencegen.errors import EvidencegenError
 
 if TYPE_CHECKING:
-    from evidencegen.api import BuildResult
+    from evidencegen.api import Analysis, BuildResult
 
 STATE_COLOURS = {"not_started": "red", "in_progress": "yellow", "ready": "cyan", "met": "green",
                  "signed_off": "green"}
@@ -100,8 +100,12 @@ def cli(ctx: click.Context, debug: bool) -> None:
               help="The version to hand in: leaves out the guidance boxes and the "
                    "'still missing' section.")
 @_rules_option
+@click.option("--strict-privacy", is_flag=True,
+              help="Write nothing if the notes hold personal data (phone numbers, e-mail "
+                   "addresses, NHS numbers...); by default it is removed from the documents.")
 def build(learner_dirs: tuple[Path, ...], out: Path, fmt: str, criteria: tuple[str, ...],
-          templates: Path | None, final: bool, rules: Path | None) -> None:
+          templates: Path | None, final: bool, rules: Path | None,
+          strict_privacy: bool) -> None:
     """Make the evidence documents for a learner folder (or several).
 
     Writes OUT/<learner id>/ with a Word (.docx) and a PDF document per criterion,
@@ -118,12 +122,21 @@ def build(learner_dirs: tuple[Path, ...], out: Path, fmt: str, criteria: tuple[s
 
     formats = FORMATS if fmt == "both" else (fmt,)
     options = BuildOptions(out=out, formats=formats, criteria=criteria, templates=templates,
-                           final=final, rules=rules)
+                           final=final, rules=rules, strict_privacy=strict_privacy)
     for i, learner_dir in enumerate(learner_dirs):
         result = run_build(learner_dir, options)
         if i:
             click.echo()
         _summary(result)
+        _privacy(result.analysis, "removed from the documents")
+
+
+def _privacy(analysis: Analysis, done: str) -> None:
+    """Each finding by place and kind, never the data itself."""
+    for finding in analysis.learner.privacy:
+        where = analysis.learner.folder / finding.path
+        click.secho(f"privacy: {where}:{finding.line}: {finding.kind_label} {done}; "
+                    "please take it out of your note", err=True, fg="yellow")
 
 
 def _summary(result: BuildResult) -> None:
@@ -185,6 +198,7 @@ def check(path: Path, fmt: str, output: Path | None, criteria: tuple[str, ...], 
 
     today = dt.date.today()
     analysis = analyse(path, today=today, rules=rules, extra_fingerprints=prints)
+    _privacy(analysis, "found")
     chosen = select_criteria(analysis.criteria, criteria)
     shown = [c.id for c in chosen] if criteria else [c.id for c in
                                                     analysis.criteria.all_criteria()]

@@ -50,5 +50,9 @@ class OutputError(EvidencegenError):
     """Raised when the output folder cannot be created or written to."""
 
 
+class PrivacyError(EvidencegenError):
+    """Raised under --strict-privacy when notes hold personal data of real people."""
+
+
 class RenderError(EvidencegenError):
     """Raised when a document could not be laid out (a bug or a broken template)."""

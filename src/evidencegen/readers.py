@@ -15,6 +15,7 @@ from markdown_it import MarkdownIt
 from markupsafe import Markup, escape
 
 from evidencegen.errors import LearnerError, NoteError
+from evidencegen.privacy import Finding, Guard
 from evidencegen.schema import (
     Decision,
     Declaration,
@@ -73,6 +74,7 @@ class Note:
     blocks: tuple[Block, ...]
     html: Markup
     words: int
+    findings: tuple[Finding, ...] = ()
 
     @property
     def sentences(self) -> list[Sentence]:
@@ -94,6 +96,7 @@ class Learner:
     notes: tuple[Note, ...] = field(default=())
     feedback: dict[str, Decision] = field(default_factory=dict)
     feedback_lines: dict[str, int] = field(default_factory=dict)
+    privacy: tuple[Finding, ...] = ()
 
 
 def _markdown() -> MarkdownIt:
@@ -224,9 +227,15 @@ def _title(fm: FrontMatter | None, blocks: list[Block], path: Path) -> str:
     return stem.replace("-", " ").replace("_", " ").capitalize()
 
 
-def read_note(path: Path, folder: Path) -> Note:
-    """Read one note; its type and date come from front matter, else folder and file name."""
+def read_note(path: Path, folder: Path, guard: Guard | None = None) -> Note:
+    """Read one note; its type and date come from front matter, else folder and file name.
+
+    With a guard, personal data is redacted from the text before anything else sees it.
+    """
     text = read_text(path)
+    findings: list[Finding] = []
+    if guard is not None:
+        text, findings = guard.redact(text, path.relative_to(folder).as_posix())
     fm_text, body, offset = _split_front_matter(text, path)
     fm: FrontMatter | None = None
     lines: KeyLines = {}
@@ -261,6 +270,7 @@ def read_note(path: Path, folder: Path) -> Note:
         blocks=tuple(blocks),
         html=html,
         words=sum(word_count(b.text) for b in blocks if b.kind != "heading"),
+        findings=tuple(findings),
     )
 
 
@@ -307,12 +317,28 @@ def read_feedback(folder: Path) -> tuple[dict[str, Decision], dict[str, int]]:
     return decisions, where
 
 
-def _read_any(path: Path, folder: Path) -> tuple[Note, ...]:
+def _read_any(path: Path, folder: Path, guard: Guard | None = None) -> tuple[Note, ...]:
     if path.suffix.lower() == ".docx":
         from evidencegen.docx_reader import read_docx
 
-        return tuple(read_docx(path, folder))
-    return (read_note(path, folder),)
+        notes = read_docx(path, folder)
+        return tuple(redact_note(n, guard) for n in notes) if guard else tuple(notes)
+    return (read_note(path, folder, guard),)
+
+
+def redact_note(note: Note, guard: Guard) -> Note:
+    """Redact a note already split into blocks (Word files), keeping paragraph numbers."""
+    blocks, findings = [], []
+    for b in note.blocks:
+        text, found = guard.redact(b.text, note.rel, b.line)
+        findings.extend(Finding(f.kind, f.path, b.line) for f in found)
+        blocks.append(_block(b.kind, text, b.line) if found else b)
+    if not findings:
+        return note
+    html = Markup("".join(
+        f'<h4 class="note-heading">{escape(b.text)}</h4>\n' if b.kind == "heading"
+        else f"<p>{escape(b.text)}</p>\n" for b in blocks))
+    return replace(note, blocks=tuple(blocks), html=html, findings=tuple(findings))
 
 
 def read_document(path: Path) -> Learner:
@@ -335,7 +361,7 @@ def read_document(path: Path) -> Learner:
         learner = read_learner(home, exclude=())
         notes = tuple(n for n in learner.notes if n.path == path) or _read_any(path, home)
         return replace(learner, notes=notes, feedback={**decisions, **learner.feedback})
-    notes = _read_any(path, path.parent)
+    notes = _read_any(path, path.parent, Guard({}))
     name, learner_id, declaration = path.stem, path.stem, None
     if path.suffix.lower() == ".docx":
         from evidencegen.docx_reader import draft_identity
@@ -346,22 +372,38 @@ def read_document(path: Path) -> Learner:
     return Learner(folder=path.parent, name=name, learner_id=learner_id, centre=None,
                    assessor=None, employer=None, programme_start=None, criteria=None,
                    mentees=tuple(sorted({n.mentee for n in notes if n.mentee})),
-                   declaration=declaration, notes=notes, feedback=decisions)
+                   declaration=declaration, notes=notes, feedback=decisions,
+                   privacy=tuple(f for n in notes for f in n.findings))
 
 
 def read_learner(folder: Path, exclude: tuple[Path, ...] = ()) -> Learner:
     """Read learner.yaml and every note; raise on the first thing that cannot be read."""
     folder = folder.resolve() if folder.exists() else folder
     info = read_learner_file(folder)
-    notes = tuple(n for p in note_paths(folder, exclude) for n in _read_any(p, folder))
+    guard = Guard(dict(info.private_names))
+    notes = tuple(n for p in note_paths(folder, exclude) for n in _read_any(p, folder, guard))
     feedback, feedback_lines = read_feedback(folder)
+    findings = [f for n in notes for f in n.findings]
+    fields = {}
+    for key in ("centre", "assessor", "employer"):
+        value = getattr(info, key)
+        if value:
+            value, found = guard.redact(value, "learner.yaml")
+            findings.extend(found)
+        fields[key] = value
+    for ac, decision in list(feedback.items()):
+        if decision.comments:
+            comments, found = guard.redact(decision.comments, "feedback.yaml",
+                                           feedback_lines.get(ac, 1))
+            findings.extend(found)
+            feedback[ac] = decision.model_copy(update={"comments": comments})
     return Learner(
         folder=folder,
         name=info.name,
         learner_id=info.learner_id,
-        centre=info.centre,
-        assessor=info.assessor,
-        employer=info.employer,
+        centre=fields["centre"],
+        assessor=fields["assessor"],
+        employer=fields["employer"],
         programme_start=info.programme_start,
         criteria=info.criteria,
         mentees=tuple(info.mentees),
@@ -369,4 +411,5 @@ def read_learner(folder: Path, exclude: tuple[Path, ...] = ()) -> Learner:
         notes=notes,
         feedback=feedback,
         feedback_lines=feedback_lines,
+        privacy=tuple(findings),
     )

@@ -120,6 +120,7 @@ class LearnerFile(_Strict):
     criteria: Text | None = None
     mentees: TextList = []
     declaration: Declaration | None = None
+    private_names: dict[Annotated[str, BeforeValidator(_text)], Text] = {}
 
 
 def _decision(value: Any) -> str:
