@@ -28,6 +28,8 @@ from evidencegen.text import split_sentences, word_count
 from evidencegen.yamlio import KeyLines, load_yaml
 
 NOTE_SUFFIXES = {".md", ".markdown", ".txt", ".docx"}
+MAX_NOTE_BYTES = 2 * 1024 * 1024  # a note is a few pages; far larger is not a note
+MAX_LINE_CHARS = 20_000  # a paragraph of 20,000 characters is already 3,000 words
 RESERVED_FILES = {"learner.yaml", "feedback.yaml"}
 _FOLDER_TYPES = {
     "session": "session", "sessions": "session",
@@ -115,6 +117,9 @@ _MD = _markdown()
 def read_text(path: Path, error: type[NoteError] | type[LearnerError] = NoteError) -> str:
     """Read UTF-8 text; a file saved in another encoding is named with the first bad line."""
     try:
+        if path.stat().st_size > MAX_NOTE_BYTES:
+            raise error(f"this file is larger than {MAX_NOTE_BYTES // (1024 * 1024)} MB, too "
+                        "large for a note; split it into several notes", path)
         raw = path.read_bytes()
     except OSError as exc:
         raise error(f"cannot read this file: {exc.strerror}", path) from None
@@ -130,7 +135,19 @@ def read_text(path: Path, error: type[NoteError] | type[LearnerError] = NoteErro
             path,
             line,
         ) from None
-    return text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    for number, line in enumerate(text.split("\n"), start=1):
+        if len(line) > MAX_LINE_CHARS:
+            raise error(f"line {number} is longer than {MAX_LINE_CHARS:,} characters; "
+                        "break it into paragraphs", path, number)
+    return text
+
+
+def _inside(path: Path, folder: Path, error: type[NoteError] | type[LearnerError]) -> None:
+    """A file that is a link to somewhere outside the learner folder is refused."""
+    if path.is_symlink() and not path.resolve().is_relative_to(folder.resolve()):
+        raise error("this is a link to a file outside the learner folder; copy the file "
+                    "into the folder instead", path)
 
 
 def read_learner_file(folder: Path) -> LearnerFile:
@@ -143,6 +160,7 @@ def read_learner_file(folder: Path) -> LearnerFile:
             "(run 'evidencegen init FOLDER' to start one)",
             folder,
         )
+    _inside(path, folder, LearnerError)
     text = read_text(path, LearnerError)
     data, lines = load_yaml(text, path, LearnerError)
     if data is None:
@@ -288,6 +306,7 @@ def note_paths(folder: Path, exclude: tuple[Path, ...] = ()) -> list[Path]:
             continue
         if any(path.resolve().is_relative_to(e) for e in excluded):
             continue
+        _inside(path, folder, NoteError)
         found.append(path)
     return found
 
