@@ -48,6 +48,14 @@ def _umask() -> int:
 
 def write_atomic(path: Path, data: bytes) -> None:
     """Write ``data`` to ``path`` so that a reader never sees a partial file."""
+    try:
+        tmp = _write_temp(path, data)
+        os.replace(tmp, path)
+    except OSError as exc:
+        raise OutputError(f"cannot write this file: {exc.strerror}", path) from None
+
+
+def _write_temp(path: Path, data: bytes) -> Path:
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
     try:
         os.chmod(tmp, 0o666 & ~_umask())
@@ -55,21 +63,31 @@ def write_atomic(path: Path, data: bytes) -> None:
             fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except OSError as exc:
-        Path(tmp).unlink(missing_ok=True)
-        raise OutputError(f"cannot write this file: {exc.strerror}", path) from None
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+    return Path(tmp)
 
 
 def write_all(folder: Path, files: dict[str, bytes]) -> list[Path]:
-    """Write every file of one learner's output; return their paths."""
+    """Write one learner's files as a set: all are written to temporary files first and
+    renamed only when every one is complete, so a full disk or a refused write leaves the
+    earlier outputs exactly as they were."""
     prepare_dir(folder)
-    written = []
-    for name, data in files.items():
-        path = folder / name
-        write_atomic(path, data)
-        written.append(path)
-    return written
+    temps: dict[Path, Path] = {}
+    try:
+        for name, data in files.items():
+            path = folder / name
+            temps[path] = _write_temp(path, data)
+    except OSError as exc:
+        for tmp in temps.values():
+            tmp.unlink(missing_ok=True)
+        raise OutputError(f"cannot write the documents: {exc.strerror or exc}; nothing was "
+                          "changed", folder) from None
+    except BaseException:
+        for tmp in temps.values():
+            tmp.unlink(missing_ok=True)
+        raise
+    for path, tmp in temps.items():
+        os.replace(tmp, path)
+    return list(temps)

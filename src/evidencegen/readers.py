@@ -40,6 +40,7 @@ _FOLDER_TYPES = {
     "knowledge": "knowledge", "reading": "knowledge", "research": "knowledge",
 }
 _DATED_NAME = re.compile(r"^(\d{4}-\d{2}-\d{2})")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
 
 
 @dataclass(frozen=True)
@@ -136,6 +137,8 @@ def read_text(path: Path, error: type[NoteError] | type[LearnerError] = NoteErro
             line,
         ) from None
     text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    # control characters (pasted from other programs) cannot go into a Word document
+    text = _CONTROL.sub("", text)
     for number, line in enumerate(text.split("\n"), start=1):
         if len(line) > MAX_LINE_CHARS:
             raise error(f"line {number} is longer than {MAX_LINE_CHARS:,} characters; "

@@ -34,6 +34,7 @@ CLASS_STYLES = {"guidance": "Guidance", "learner": "Learner Text", "witness": "W
 NAVY, TEAL, GREY, BROWN = "123B5C", "2F8F83", "5B6670", "8A6D3B"
 FONT = "Arial"
 _SPACE = re.compile(r"\s+")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
 
 
 def _hex(color: str) -> RGBColor:
@@ -207,7 +208,7 @@ class _Converter:
     def _text(self, p: Paragraph, text: str | None, fmt: dict[str, bool], el: HtmlElement) -> None:
         if not text:
             return
-        text = _SPACE.sub(" ", text)
+        text = _SPACE.sub(" ", _CONTROL.sub("", text))
         if not p.text:
             text = text.lstrip()
         if not text:
