@@ -238,8 +238,12 @@ def check(path: Path, fmt: str, output: Path | None, criteria: tuple[str, ...], 
 @_rules_option
 @click.option("--final", is_flag=True, help="Leave out guidance and 'still missing'.")
 @click.option("--force", is_flag=True, help="Rebuild every learner, changed or not.")
+@click.option("--strict-privacy", is_flag=True,
+              help="A learner whose notes hold personal data fails instead of being built "
+                   "with it removed.")
 def batch(cohort_dir: Path, out: Path, fmt: str, jobs: int | None, criteria: tuple[str, ...],
-          templates: Path | None, rules: Path | None, final: bool, force: bool) -> None:
+          templates: Path | None, rules: Path | None, final: bool, force: bool,
+          strict_privacy: bool) -> None:
     """Build every learner folder in a cohort folder, and a tracker of who is where.
 
     Every folder (at any depth) holding a learner.yaml is a learner. One broken folder
@@ -257,7 +261,7 @@ def batch(cohort_dir: Path, out: Path, fmt: str, jobs: int | None, criteria: tup
 
     formats = FORMATS if fmt == "both" else (fmt,)
     options = BuildOptions(out=out, formats=formats, criteria=criteria, templates=templates,
-                           final=final, rules=rules)
+                           final=final, rules=rules, strict_privacy=strict_privacy)
 
     started = time.monotonic()
     failures = 0
