@@ -146,3 +146,14 @@ def test_every_command_is_documented_in_readme() -> None:
     readme = (Path(__file__).parents[1] / "README.md").read_text()
     for name in cli.commands:
         assert f"evidencegen {name}" in readme, name
+
+
+def test_every_error_class_is_in_the_error_guide() -> None:
+    from evidencegen import errors
+
+    guide = (Path(__file__).parents[1] / "docs" / "errors.md").read_text()
+    classes = [c for c in vars(errors).values() if isinstance(c, type)
+               and issubclass(c, errors.EvidencegenError) and c is not errors.EvidencegenError]
+    assert len(classes) == 7
+    for cls in classes:
+        assert cls.__name__ in guide, cls.__name__
