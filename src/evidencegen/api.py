@@ -72,6 +72,14 @@ def analyse(
     return Analysis(learner, criteria, maps, judge_all(criteria, maps, facts))
 
 
+def _today() -> dt.date:
+    """The day of judging and of the documents: SOURCE_DATE_EPOCH's day when it is set."""
+    from evidencegen.render.context import source_date_epoch
+
+    fixed = source_date_epoch()
+    return fixed.date() if fixed else dt.date.today()
+
+
 def refuse_personal_data(analysis: Analysis, strict: bool) -> None:
     """Under --strict-privacy, personal data anywhere stops the run before any writing."""
     found = analysis.learner.privacy
@@ -98,7 +106,7 @@ def build(folder: Path, options: BuildOptions) -> BuildResult:
     from evidencegen.render.pipeline import Renderer  # heavy: WeasyPrint, python-docx
 
     out = options.out.resolve()
-    today = options.today or dt.date.today()
+    today = options.today or _today()
     if folder.is_file():
         raise LearnerError("build needs a learner folder (with learner.yaml), not one file; "
                            "use 'evidencegen check' to check a single document", folder)

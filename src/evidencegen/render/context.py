@@ -8,6 +8,7 @@ decide wording and layout, never which sentence evidences what.
 from __future__ import annotations
 
 import datetime as dt
+import os
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -59,6 +60,7 @@ class DocumentContext:
     coverage: CriterionCoverage
     final: bool
     generated: dt.date
+    timestamp: dt.datetime  # in the files' metadata: fixed, so a rebuild gives equal bytes
     version: str
     title: str
     subject: str
@@ -128,6 +130,25 @@ def technique_rows(cov: CriterionCoverage) -> list[TechniqueRow]:
     return rows
 
 
+def source_date_epoch() -> dt.datetime | None:
+    """SOURCE_DATE_EPOCH (reproducible builds), if set."""
+    value = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if not value.isdigit():
+        return None
+    return dt.datetime.fromtimestamp(int(value), tz=dt.timezone.utc)
+
+
+def input_timestamp(learner: Learner) -> dt.datetime:
+    """SOURCE_DATE_EPOCH, else the newest modification time among the learner's inputs."""
+    fixed = source_date_epoch()
+    if fixed is not None:
+        return fixed
+    paths = [n.path for n in learner.notes] + [learner.folder / "learner.yaml"]
+    mtimes = [p.stat().st_mtime for p in paths if p.exists()]
+    newest = max(mtimes) if mtimes else 0.0
+    return dt.datetime.fromtimestamp(int(newest), tz=dt.timezone.utc)
+
+
 def build_context(
     learner: Learner,
     criteria: CriteriaSet,
@@ -146,6 +167,7 @@ def build_context(
         coverage=cov,
         final=final,
         generated=generated,
+        timestamp=input_timestamp(learner),
         version=__version__,
         title=f"{learner.learner_id} Unit {criteria.unit.number} AC {crit.id}: {crit.text}",
         subject=f"{criteria.qualification.title}, Unit {criteria.unit.number} "

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
+import zipfile
 from collections.abc import Callable
 from functools import lru_cache
 from typing import Any
@@ -355,6 +356,15 @@ def _styled_blank() -> bytes:
     return buf.getvalue()
 
 
+def _created(root: HtmlElement) -> dt.datetime | None:
+    """The template's fixed creation time (the same one the PDF carries)."""
+    value = _meta(root, "dcterms.created")
+    try:
+        return dt.datetime.strptime(value, "%Y-%m-%dT%H:%M:%SZ") if value else None
+    except ValueError:
+        return None
+
+
 def _meta(root: HtmlElement, name: str) -> str:
     found = root.xpath(f"//meta[@name='{name}']/@content")
     return str(found[0]) if found else ""
@@ -379,10 +389,24 @@ def render_docx(html: str, generated: dt.datetime,
     props.comments = _meta(root, "generator")
     props.language = "en-GB"
     props.last_modified_by = "evidencegen"
-    props.created = props.modified = generated
+    props.created = props.modified = _created(root) or generated
     props.revision = 1
     if transform is not None:
         transform(doc)
     buf = io.BytesIO()
     doc.save(buf)
-    return buf.getvalue()
+    return _fixed_zip(buf.getvalue(), _created(root) or generated)
+
+
+def _fixed_zip(data: bytes, when: dt.datetime) -> bytes:
+    """The same document gives the same bytes: every ZIP entry gets one fixed timestamp."""
+    stamp = (max(when.year, 1980), when.month, when.day, when.hour, when.minute, when.second)
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, \
+            zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for item in src.infolist():
+            info = zipfile.ZipInfo(item.filename, date_time=stamp)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            dst.writestr(info, src.read(item))
+    return out.getvalue()
