@@ -33,6 +33,7 @@ class BuildOptions:
     today: dt.date | None = None
     rules: Path | None = None
     strict_privacy: bool = False
+    pdf_variant: str = "pdf/ua-1"
 
 
 @dataclass
@@ -117,7 +118,7 @@ def build(folder: Path, options: BuildOptions) -> BuildResult:
     if not chosen:
         raise CriteriaError(f"criteria file '{criteria.id}' marks no criterion for documents")
     target = out / safe_id(learner.learner_id, learner.folder / "learner.yaml")
-    renderer = Renderer(options.templates)
+    renderer = Renderer(options.templates, options.pdf_variant)
     files: dict[str, bytes] = {}
     for crit in chosen:
         stem = file_stem(learner, criteria, crit)
@@ -150,7 +151,7 @@ def forms(folder: Path, options: BuildOptions) -> BuildResult:
                                     "written work, not by observation")
     else:
         chosen = [c for c in criteria.documented() if c.kind == "competence"]
-    renderer = Renderer(options.templates)
+    renderer = Renderer(options.templates, options.pdf_variant)
     files: dict[str, bytes] = {}
     for crit in chosen:
         for form in FORMS:

@@ -53,7 +53,10 @@ class _Cli(click.Group):
 
 
 def _documents_options(f: Callable[..., Any]) -> Callable[..., Any]:
-    """-o/--out and -f/--format, shared by the commands that write documents."""
+    """-o/--out, -f/--format and --pdf-variant, shared by the commands that write documents."""
+    f = click.option("--pdf-variant", type=click.Choice(["pdf/ua-1", "pdf/a-3b", "none"]),
+                     default="pdf/ua-1", show_default=True,
+                     help="pdf/ua-1: tagged for screen readers; pdf/a-3b: for archiving.")(f)
     f = click.option("-f", "--format", "fmt", type=click.Choice(["docx", "pdf", "both"]),
                      default="both", show_default=True, help="Which documents to make.")(f)
     return click.option("-o", "--out", type=click.Path(path_type=Path, file_okay=False),
@@ -103,8 +106,8 @@ def cli(ctx: click.Context, debug: bool) -> None:
 @click.option("--strict-privacy", is_flag=True,
               help="Write nothing if the notes hold personal data (phone numbers, e-mail "
                    "addresses, NHS numbers...); by default it is removed from the documents.")
-def build(learner_dirs: tuple[Path, ...], out: Path, fmt: str, criteria: tuple[str, ...],
-          templates: Path | None, final: bool, rules: Path | None,
+def build(learner_dirs: tuple[Path, ...], out: Path, fmt: str, pdf_variant: str,
+          criteria: tuple[str, ...], templates: Path | None, final: bool, rules: Path | None,
           strict_privacy: bool) -> None:
     """Make the evidence documents for a learner folder (or several).
 
@@ -122,7 +125,8 @@ def build(learner_dirs: tuple[Path, ...], out: Path, fmt: str, criteria: tuple[s
 
     formats = FORMATS if fmt == "both" else (fmt,)
     options = BuildOptions(out=out, formats=formats, criteria=criteria, templates=templates,
-                           final=final, rules=rules, strict_privacy=strict_privacy)
+                           final=final, rules=rules, strict_privacy=strict_privacy,
+                           pdf_variant=pdf_variant)
     for i, learner_dir in enumerate(learner_dirs):
         result = run_build(learner_dir, options)
         if i:
@@ -241,7 +245,8 @@ def check(path: Path, fmt: str, output: Path | None, criteria: tuple[str, ...], 
 @click.option("--strict-privacy", is_flag=True,
               help="A learner whose notes hold personal data fails instead of being built "
                    "with it removed.")
-def batch(cohort_dir: Path, out: Path, fmt: str, jobs: int | None, criteria: tuple[str, ...],
+def batch(cohort_dir: Path, out: Path, fmt: str, pdf_variant: str, jobs: int | None,
+          criteria: tuple[str, ...],
           templates: Path | None, rules: Path | None, final: bool, force: bool,
           strict_privacy: bool) -> None:
     """Build every learner folder in a cohort folder, and a tracker of who is where.
@@ -261,7 +266,8 @@ def batch(cohort_dir: Path, out: Path, fmt: str, jobs: int | None, criteria: tup
 
     formats = FORMATS if fmt == "both" else (fmt,)
     options = BuildOptions(out=out, formats=formats, criteria=criteria, templates=templates,
-                           final=final, rules=rules, strict_privacy=strict_privacy)
+                           final=final, rules=rules, strict_privacy=strict_privacy,
+                           pdf_variant=pdf_variant)
 
     started = time.monotonic()
     failures = 0
@@ -300,7 +306,7 @@ def batch(cohort_dir: Path, out: Path, fmt: str, jobs: int | None, criteria: tup
 @click.option("-c", "--criterion", "criteria", multiple=True, metavar="AC",
               help="Only this competence criterion (repeat for more). Default: 5.2.")
 @_templates_option
-def forms(learner_dir: Path, out: Path, fmt: str, criteria: tuple[str, ...],
+def forms(learner_dir: Path, out: Path, fmt: str, pdf_variant: str, criteria: tuple[str, ...],
           templates: Path | None) -> None:
     """Make an observation record and an expert witness form for the assessor.
 
@@ -318,7 +324,7 @@ def forms(learner_dir: Path, out: Path, fmt: str, criteria: tuple[str, ...],
 
     formats = FORMATS if fmt == "both" else (fmt,)
     result = run_forms(learner_dir, BuildOptions(out=out, formats=formats, criteria=criteria,
-                                                  templates=templates))
+                                                  templates=templates, pdf_variant=pdf_variant))
     for path in result.files:
         click.echo(f"Wrote {path}")
 

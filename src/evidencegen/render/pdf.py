@@ -47,13 +47,22 @@ def _stylesheet(path: Path, mtime_ns: int, roots: tuple[Path, ...]) -> CSS:
     return CSS(filename=str(path), url_fetcher=ConfinedFetcher(roots), font_config=font_config())
 
 
-def render_pdf(html: str, base_dir: Path, stylesheet: Path, roots: tuple[Path, ...]) -> bytes:
-    """Lay out ``html`` as an A4 PDF; relative URLs resolve against ``base_dir``."""
+PDF_VARIANTS = ("pdf/ua-1", "pdf/a-3b", "none")
+
+
+def render_pdf(html: str, base_dir: Path, stylesheet: Path, roots: tuple[Path, ...],
+               variant: str = "pdf/ua-1") -> bytes:
+    """Lay out ``html`` as an A4 PDF; relative URLs resolve against ``base_dir``.
+
+    Tagged PDF/UA-1 by default (screen readers follow its structure); PDF/A-3b for
+    archiving; "none" for a plain PDF.
+    """
     css = _stylesheet(stylesheet.resolve(), stylesheet.stat().st_mtime_ns, roots)
     try:
         document = HTML(
             string=html, base_url=str(base_dir) + "/", url_fetcher=ConfinedFetcher(roots)
         )
-        return document.write_pdf(stylesheets=[css], font_config=font_config())
+        return document.write_pdf(stylesheets=[css], font_config=font_config(),
+                                  pdf_variant=None if variant == "none" else variant)
     except Exception as exc:  # WeasyPrint raises many kinds; all mean "could not lay out"
         raise RenderError(f"could not lay out the PDF: {type(exc).__name__}: {exc}") from exc

@@ -23,7 +23,8 @@ if TYPE_CHECKING:
 class Renderer:
     """Holds the template environment so a batch worker compiles each template once."""
 
-    def __init__(self, templates: Path | None):
+    def __init__(self, templates: Path | None, pdf_variant: str = "pdf/ua-1"):
+        self.pdf_variant = pdf_variant
         self.templates = templates.resolve() if templates else None
         self.env = make_environment(self.templates)
         self.roots = tuple(search_path(self.templates))
@@ -68,7 +69,8 @@ class Renderer:
             from evidencegen.render.pdf import render_pdf
 
             stylesheet = find_file("style.css", self.templates)
-            out["pdf"] = render_pdf(html, template.parent, stylesheet, self.roots)
+            out["pdf"] = render_pdf(html, template.parent, stylesheet, self.roots,
+                                    self.pdf_variant)
         return out
 
     def render(self, analysis: Analysis, cov: CriterionCoverage, final: bool, today: dt.date,
