@@ -10,6 +10,7 @@ import datetime as dt
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from evidencegen import fingerprints
 from evidencegen.coverage import CriterionCoverage, Facts, coverage_json, judge_all
@@ -19,6 +20,9 @@ from evidencegen.mapping import CriterionMap, map_notes
 from evidencegen.output import safe_id, write_all
 from evidencegen.privacy import LABELS
 from evidencegen.readers import Learner, read_document, read_learner
+
+if TYPE_CHECKING:
+    from evidencegen.branding import Centre
 
 FORMATS = ("docx", "pdf")
 
@@ -34,6 +38,7 @@ class BuildOptions:
     rules: Path | None = None
     strict_privacy: bool = False
     pdf_variant: str = "pdf/ua-1"
+    centre: Path | None = None
 
 
 @dataclass
@@ -71,6 +76,12 @@ def analyse(
         s for path in extra_fingerprints for s in fingerprints.load_file(path))
     facts = Facts(learner, today or dt.date.today(), sources)
     return Analysis(learner, criteria, maps, judge_all(criteria, maps, facts))
+
+
+def _centre(options: BuildOptions) -> Centre | None:
+    from evidencegen.branding import load_centre
+
+    return load_centre(options.centre) if options.centre is not None else None
 
 
 def _today() -> dt.date:
@@ -118,7 +129,7 @@ def build(folder: Path, options: BuildOptions) -> BuildResult:
     if not chosen:
         raise CriteriaError(f"criteria file '{criteria.id}' marks no criterion for documents")
     target = out / safe_id(learner.learner_id, learner.folder / "learner.yaml")
-    renderer = Renderer(options.templates, options.pdf_variant)
+    renderer = Renderer(options.templates, options.pdf_variant, _centre(options))
     files: dict[str, bytes] = {}
     for crit in chosen:
         stem = file_stem(learner, criteria, crit)
@@ -151,7 +162,7 @@ def forms(folder: Path, options: BuildOptions) -> BuildResult:
                                     "written work, not by observation")
     else:
         chosen = [c for c in criteria.documented() if c.kind == "competence"]
-    renderer = Renderer(options.templates, options.pdf_variant)
+    renderer = Renderer(options.templates, options.pdf_variant, _centre(options))
     files: dict[str, bytes] = {}
     for crit in chosen:
         for form in FORMS:

@@ -54,6 +54,9 @@ class _Cli(click.Group):
 
 def _documents_options(f: Callable[..., Any]) -> Callable[..., Any]:
     """-o/--out, -f/--format and --pdf-variant, shared by the commands that write documents."""
+    f = click.option("--centre", type=click.Path(path_type=Path, dir_okay=False, exists=True),
+                     help="A centre.yaml with the centre's name, logo, colour, font and "
+                          "footer.")(f)
     f = click.option("--pdf-variant", type=click.Choice(["pdf/ua-1", "pdf/a-3b", "none"]),
                      default="pdf/ua-1", show_default=True,
                      help="pdf/ua-1: tagged for screen readers; pdf/a-3b: for archiving.")(f)
@@ -107,6 +110,7 @@ def cli(ctx: click.Context, debug: bool) -> None:
               help="Write nothing if the notes hold personal data (phone numbers, e-mail "
                    "addresses, NHS numbers...); by default it is removed from the documents.")
 def build(learner_dirs: tuple[Path, ...], out: Path, fmt: str, pdf_variant: str,
+          centre: Path | None,
           criteria: tuple[str, ...], templates: Path | None, final: bool, rules: Path | None,
           strict_privacy: bool) -> None:
     """Make the evidence documents for a learner folder (or several).
@@ -126,13 +130,17 @@ def build(learner_dirs: tuple[Path, ...], out: Path, fmt: str, pdf_variant: str,
     formats = FORMATS if fmt == "both" else (fmt,)
     options = BuildOptions(out=out, formats=formats, criteria=criteria, templates=templates,
                            final=final, rules=rules, strict_privacy=strict_privacy,
-                           pdf_variant=pdf_variant)
+                           pdf_variant=pdf_variant, centre=centre)
     for i, learner_dir in enumerate(learner_dirs):
         result = run_build(learner_dir, options)
         if i:
             click.echo()
         _summary(result)
         _privacy(result.analysis, "removed from the documents")
+
+
+def _found(path: Path) -> Path | None:
+    return path if path.is_file() else None
 
 
 def _privacy(analysis: Analysis, done: str) -> None:
@@ -245,7 +253,8 @@ def check(path: Path, fmt: str, output: Path | None, criteria: tuple[str, ...], 
 @click.option("--strict-privacy", is_flag=True,
               help="A learner whose notes hold personal data fails instead of being built "
                    "with it removed.")
-def batch(cohort_dir: Path, out: Path, fmt: str, pdf_variant: str, jobs: int | None,
+def batch(cohort_dir: Path, out: Path, fmt: str, pdf_variant: str, centre: Path | None,
+          jobs: int | None,
           criteria: tuple[str, ...],
           templates: Path | None, rules: Path | None, final: bool, force: bool,
           strict_privacy: bool) -> None:
@@ -267,7 +276,8 @@ def batch(cohort_dir: Path, out: Path, fmt: str, pdf_variant: str, jobs: int | N
     formats = FORMATS if fmt == "both" else (fmt,)
     options = BuildOptions(out=out, formats=formats, criteria=criteria, templates=templates,
                            final=final, rules=rules, strict_privacy=strict_privacy,
-                           pdf_variant=pdf_variant)
+                           pdf_variant=pdf_variant,
+                           centre=centre or _found(cohort_dir / "centre.yaml"))
 
     started = time.monotonic()
     failures = 0
@@ -306,7 +316,8 @@ def batch(cohort_dir: Path, out: Path, fmt: str, pdf_variant: str, jobs: int | N
 @click.option("-c", "--criterion", "criteria", multiple=True, metavar="AC",
               help="Only this competence criterion (repeat for more). Default: 5.2.")
 @_templates_option
-def forms(learner_dir: Path, out: Path, fmt: str, pdf_variant: str, criteria: tuple[str, ...],
+def forms(learner_dir: Path, out: Path, fmt: str, pdf_variant: str, centre: Path | None,
+          criteria: tuple[str, ...],
           templates: Path | None) -> None:
     """Make an observation record and an expert witness form for the assessor.
 
@@ -324,7 +335,8 @@ def forms(learner_dir: Path, out: Path, fmt: str, pdf_variant: str, criteria: tu
 
     formats = FORMATS if fmt == "both" else (fmt,)
     result = run_forms(learner_dir, BuildOptions(out=out, formats=formats, criteria=criteria,
-                                                  templates=templates, pdf_variant=pdf_variant))
+                                                  templates=templates, pdf_variant=pdf_variant,
+                                                  centre=centre))
     for path in result.files:
         click.echo(f"Wrote {path}")
 

@@ -74,6 +74,7 @@ class DocumentContext:
     reflections: list[Note] = field(default_factory=list)
     witnessed: list[Note] = field(default_factory=list)
     other_notes: list[Note] = field(default_factory=list)
+    centre: Any = None  # branding.Centre, from centre.yaml
 
     def as_template_vars(self) -> dict[str, Any]:
         return {"doc": self, **{k: getattr(self, k) for k in self.__dataclass_fields__}}

@@ -13,6 +13,7 @@ import re
 import zipfile
 from collections.abc import Callable
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 import lxml.html
@@ -89,9 +90,9 @@ def _set_font(style: Any, name: str) -> None:
         fonts.set(qn(attr), name)
 
 
-def _setup_styles(doc: DocxDocument) -> None:
+def _setup_styles(doc: DocxDocument, colour: str = NAVY, font: str = FONT) -> None:
     normal = doc.styles["Normal"]
-    _set_font(normal, FONT)
+    _set_font(normal, font)
     normal.font.size = Pt(10)
     normal.paragraph_format.space_after = Pt(4)
     rpr = normal.element.get_or_add_rPr()
@@ -101,9 +102,9 @@ def _setup_styles(doc: DocxDocument) -> None:
     for name, size in (("Title", 20), ("Heading 1", 14), ("Heading 2", 11.5), ("Heading 3", 10.5),
                        ("Heading 4", 10)):
         style = doc.styles[name]
-        _set_font(style, FONT)
+        _set_font(style, font)
         style.font.size = Pt(size)
-        style.font.color.rgb = _hex(NAVY)
+        style.font.color.rgb = _hex(colour)
         style.paragraph_format.space_before = Pt(12 if name == "Heading 1" else 8)
     guidance = _paragraph_style(doc, "Guidance", 9, "3C4A57", italic=True)
     _shade(guidance.element.get_or_add_pPr(), "EEF2F6")
@@ -169,8 +170,9 @@ class _Cellish:
 
 
 class _Converter:
-    def __init__(self, doc: DocxDocument):
+    def __init__(self, doc: DocxDocument, colour: str = NAVY):
         self.doc = doc
+        self.colour = colour
         # python-docx finds a style by scanning every style on each use; look ids up once.
         self.ids = {s.name: s.style_id for s in doc.styles}
 
@@ -306,7 +308,7 @@ class _Converter:
         tcpr = cell._tc.get_or_add_tcPr()
         style = "Table Text" if small else None
         if el.tag == "th":
-            _shade(tcpr, NAVY if header_row else "EEF3F7")
+            _shade(tcpr, self.colour if header_row else "EEF3F7")
         has_blocks = any(isinstance(c.tag, str) and c.tag in ("p", "ul", "ol", "div", "table")
                          for c in el)
         if has_blocks:
@@ -322,7 +324,8 @@ class _Converter:
                         run.font.color.rgb = _hex("FFFFFF")
 
 
-def _header_footer(doc: DocxDocument, root: HtmlElement, conv: _Converter) -> None:
+def _header_footer(doc: DocxDocument, root: HtmlElement, conv: _Converter,
+                   images: tuple[Path, ...] = ()) -> None:
     section = doc.sections[0]
     section.page_width, section.page_height = Cm(21.0), Cm(29.7)
     section.left_margin = section.right_margin = Cm(1.8)
@@ -331,6 +334,14 @@ def _header_footer(doc: DocxDocument, root: HtmlElement, conv: _Converter) -> No
     if header is not None:
         p = section.header.paragraphs[0]
         p.style = doc.styles["Header"]
+        for img in header.iter("img"):
+            path = _image(img.get("src", ""), images)
+            if path is not None:  # only a logo from the centre's own folder
+                p.add_run().add_picture(str(path), height=Cm(1.0))
+                p.add_run("  ")
+                shapes = p._p.xpath(".//wp:docPr")
+                if shapes:
+                    shapes[-1].set("descr", img.get("alt", ""))
         conv.inline(p, header)
         header.getparent().remove(header)
     footer = root.find(".//footer")
@@ -346,14 +357,25 @@ def _header_footer(doc: DocxDocument, root: HtmlElement, conv: _Converter) -> No
     _field(p, "NUMPAGES", "1")
 
 
-@lru_cache(maxsize=1)
-def _styled_blank() -> bytes:
-    """A blank document with evidencegen's styles, made once per process."""
+@lru_cache(maxsize=8)
+def _styled_blank(colour: str = NAVY, font: str = FONT) -> bytes:
+    """A blank document with evidencegen's styles, made once per process and branding."""
     doc = Document()
-    _setup_styles(doc)
+    _setup_styles(doc, colour, font)
     buf = io.BytesIO()
     doc.save(buf)
     return buf.getvalue()
+
+
+def _image(src: str, allowed: tuple[Path, ...]) -> Path | None:
+    if not src.startswith("file://"):
+        return None
+    from urllib.parse import unquote, urlsplit
+
+    path = Path(unquote(urlsplit(src).path)).resolve()
+    if path.is_file() and any(path.is_relative_to(a.resolve()) for a in allowed):
+        return path
+    return None
 
 
 def _created(root: HtmlElement) -> dt.datetime | None:
@@ -371,12 +393,17 @@ def _meta(root: HtmlElement, name: str) -> str:
 
 
 def render_docx(html: str, generated: dt.datetime,
-                transform: Callable[[DocxDocument], None] | None = None) -> bytes:
+                transform: Callable[[DocxDocument], None] | None = None,
+                images: tuple[Path, ...] = ()) -> bytes:
     """Convert a rendered evidence template to a .docx, returned as bytes."""
     root = lxml.html.document_fromstring(html)
-    doc = Document(io.BytesIO(_styled_blank()))
-    conv = _Converter(doc)
-    _header_footer(doc, root, conv)
+    colour = _meta(root, "evidencegen-colour").lstrip("#").upper() or NAVY
+    if not re.fullmatch(r"[0-9A-F]{6}", colour):
+        colour = NAVY
+    font = _meta(root, "evidencegen-font") or FONT
+    doc = Document(io.BytesIO(_styled_blank(colour, font)))
+    conv = _Converter(doc, colour)
+    _header_footer(doc, root, conv, images or ())
     body = root.find("body")
     # python-docx's blank document starts with no paragraphs; everything goes after.
     conv.blocks(body if body is not None else root, doc)

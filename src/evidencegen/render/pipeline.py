@@ -18,20 +18,24 @@ from evidencegen.render.environment import (
 
 if TYPE_CHECKING:
     from evidencegen.api import Analysis
+    from evidencegen.branding import Centre
 
 
 class Renderer:
     """Holds the template environment so a batch worker compiles each template once."""
 
-    def __init__(self, templates: Path | None, pdf_variant: str = "pdf/ua-1"):
+    def __init__(self, templates: Path | None, pdf_variant: str = "pdf/ua-1",
+                 centre: Centre | None = None):
         self.pdf_variant = pdf_variant
+        self.centre = centre
         self.templates = templates.resolve() if templates else None
         self.env = make_environment(self.templates)
-        self.roots = tuple(search_path(self.templates))
+        self.roots = tuple(search_path(self.templates)) + ((centre.folder,) if centre else ())
 
     def html(self, analysis: Analysis, cov: CriterionCoverage, final: bool,
              today: dt.date) -> tuple[str, Path]:
         ctx = build_context(analysis.learner, analysis.criteria, cov, final, today)
+        ctx.centre = self.centre
         names = [f"criterion-{cov.criterion.id}.html.j2", "criterion.html.j2"]
         return render_template(self.env, names, ctx.as_template_vars())
 
@@ -48,7 +52,7 @@ class Renderer:
             "form": form, "form_name": name, "claimed": rows, "mentees": mentees,
             "doc_title": f"{name}: {learner.learner_id} Unit {analysis.criteria.unit.number} "
                          f"AC {cov.criterion.id}",
-            "version": __version__,
+            "version": __version__, "centre": self.centre,
         }
         html, template = render_template(self.env, [f"form-{form}.html.j2", "form.html.j2"],
                                          context)
@@ -64,7 +68,8 @@ class Renderer:
                 doc.core_properties.category = category  # type: ignore[attr-defined]
 
             out["docx"] = render_docx(html, dt.datetime.combine(today, dt.time(12, 0)),
-                                      mark if category else None)
+                                      mark if category else None,
+                                      (self.centre.folder,) if self.centre else ())
         if "pdf" in formats:
             from evidencegen.render.pdf import render_pdf
 

@@ -1,0 +1,67 @@
+"""Centre branding from centre.yaml, in both formats, with colours kept readable."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import docx
+from click.testing import CliRunner
+from conftest import SAMPLES
+from pypdf import PdfReader
+
+from evidencegen.branding import accessible, contrast
+from evidencegen.cli import cli
+
+RIVERSIDE = SAMPLES / "centres" / "riverside" / "centre.yaml"
+
+
+def test_a_colour_that_fails_wcag_aa_is_darkened_until_it_passes() -> None:
+    assert contrast("#E0559F", "#FFFFFF") < 4.5
+    darker = accessible("#E0559F")
+    assert contrast(darker, "#FFFFFF") >= 4.5
+    assert accessible("#123B5C") == "#123B5C"  # already fine: unchanged
+
+
+def test_branding_reaches_both_formats(tmp_path: Path) -> None:
+    result = CliRunner().invoke(cli, ["build", str(SAMPLES / "complete"), "-o", str(tmp_path),
+                                      "-c", "5.2", "--centre", str(RIVERSIDE)])
+    assert result.exit_code == 0, result.output
+    d = docx.Document(str(tmp_path / "L4-017" / "L4-017_435_5.2.docx"))
+    header = d.sections[0].header
+    assert "Riverside Skills Academy" in header.paragraphs[0].text
+    assert header._element.xpath(".//wp:docPr[@descr='Riverside Skills Academy logo']")
+    assert "centre 000456" in d.sections[0].footer.paragraphs[0].text
+    colour = str(d.styles["Heading 1"].font.color.rgb)
+    assert colour == accessible("#E0559F").lstrip("#")
+    assert d.styles["Normal"].font.name == "DejaVu Serif"
+    pdf = PdfReader(str(tmp_path / "L4-017" / "L4-017_435_5.2.pdf"))
+    text = pdf.pages[0].extract_text()
+    assert "Riverside Skills Academy" in text and "centre 000456" in text
+    images = pdf.pages[0]["/Resources"]["/XObject"]
+    assert any(x.get_object()["/Subtype"] == "/Image" for x in images.values())
+
+
+def test_batch_uses_the_centre_yaml_at_the_top_of_the_cohort(tmp_path: Path) -> None:
+    cohort = tmp_path / "cohort"
+    shutil.copytree(SAMPLES / "part-way", cohort / "part-way")
+    shutil.copy(RIVERSIDE, cohort / "centre.yaml")
+    shutil.copy(RIVERSIDE.parent / "logo.png", cohort / "logo.png")
+    result = CliRunner().invoke(cli, ["batch", str(cohort), "-o", str(tmp_path / "out"),
+                                      "-f", "docx", "-j", "1"])
+    assert result.exit_code == 0, result.output
+    d = docx.Document(str(tmp_path / "out" / "L4-023" / "L4-023_435_5.2.docx"))
+    assert "Riverside Skills Academy" in d.sections[0].header.paragraphs[0].text
+
+
+def test_bad_centre_yaml_names_the_line(tmp_path: Path) -> None:
+    bad = tmp_path / "centre.yaml"
+    bad.write_text("name: X\ncolour: pink\n")
+    result = CliRunner().invoke(cli, ["build", str(SAMPLES / "part-way"), "-o",
+                                      str(tmp_path / "o"), "--centre", str(bad)])
+    assert result.exit_code == 2
+    assert "centre.yaml:2:" in result.stderr and "colour like #1F5073" in result.stderr
+    bad.write_text("name: X\nlogo: ../../etc/passwd\n")
+    result = CliRunner().invoke(cli, ["build", str(SAMPLES / "part-way"), "-o",
+                                      str(tmp_path / "o"), "--centre", str(bad)])
+    assert result.exit_code == 2 and "centre.yaml:2:" in result.stderr
