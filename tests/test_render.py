@@ -155,3 +155,10 @@ def test_docx_opens_as_a_zip_word_document(built) -> None:
     data = (built["draft"] / "L4-100_435_1.1.docx").read_bytes()
     assert data[:2] == b"PK"
     docx.Document(io.BytesIO(data))
+
+
+def test_docx_has_a_contents_field_word_updates(built) -> None:
+    d = docx.Document(str(built["draft"] / "L4-100_435_5.2.docx"))
+    instr = d.element.body.xpath(".//w:fldSimple/@w:instr")
+    assert any(i.strip().startswith('TOC \\o "1-3"') for i in instr)
+    assert any(p.text == "Contents" for p in d.paragraphs)

@@ -249,6 +249,17 @@ class _Converter:
                 self.blocks(child, box, own or style, level)
             elif tag == "hr":
                 self.para(box, style)
+            elif tag == "nav" and "toc" in classes and not isinstance(box, _Cellish):
+                self.toc(box)
+
+    def toc(self, box: Any) -> None:
+        """A contents field Word fills in (References > Update Table, or F9)."""
+        title = self.para(box, "Meta")
+        title.add_run("Contents").bold = True
+        p = self.para(box, None)
+        _field(p, 'TOC \\o "1-3" \\h \\z \\u',
+               "Right-click here and choose Update Field to list the contents with page "
+               "numbers.")
 
     def list(self, el: HtmlElement, box: Any, level: int, style: str | None) -> None:
         base = "List Bullet" if el.tag == "ul" else "List Number"
