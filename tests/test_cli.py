@@ -138,7 +138,7 @@ def test_build_all_samples_prints_summary(run, tmp_path: Path) -> None:
     samples = sorted(str(p) for p in SAMPLES.iterdir() if (p / "learner.yaml").exists())
     result = run("build", *samples, "-o", str(tmp_path / "out"), "-f", "docx")
     assert result.exit_code == 0, result.output
-    assert result.output.count("Wrote 3 files to") == 3
+    assert result.output.count("Wrote 4 files to") == 3  # 2 documents, the sheet, coverage
     assert "Met (observed)" in result.output
 
 

@@ -113,5 +113,5 @@ def test_batch_killed_with_sigkill_then_rerun_completes(tmp_path: Path) -> None:
     rerun = subprocess.run(cmd, capture_output=True, text=True, timeout=300)
     assert rerun.returncode == 0, rerun.stderr
     assert not list((tmp_path / "out").rglob("*.part"))
-    assert len(list((tmp_path / "out").rglob("*.pdf"))) == 12
+    assert len(list((tmp_path / "out").rglob("*.pdf"))) == 18
 

@@ -201,7 +201,7 @@ def test_bad_note_leaves_an_earlier_build_untouched(learner_dir, out) -> None:
     folder = learner_dir({"sessions/a.md": GOOD_SESSION})
     assert run_build(folder, out).exit_code == 0
     before = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
-    assert len(before) == 3
+    assert len(before) == 4
     (folder / "sessions" / "b.md").write_text("---\ndate: 2026-02-31\n---\nHi.\n")
     assert_one_line_error(run_build(folder, out), "b.md:2:")
     after = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}

@@ -63,7 +63,8 @@ def pdf_text(path: Path) -> str:
 def test_output_files_carry_learner_unit_and_criterion(built) -> None:
     names = sorted(p.name for p in built["draft"].iterdir())
     assert names == ["L4-100_435_1.1.docx", "L4-100_435_1.1.pdf", "L4-100_435_5.2.docx",
-                     "L4-100_435_5.2.pdf", "coverage.json"]
+                     "L4-100_435_5.2.pdf", "L4-100_435_evidence-location.docx",
+                     "L4-100_435_evidence-location.pdf", "coverage.json"]
 
 
 def test_docx_has_her_text_real_styles_and_the_evidence_table(built) -> None:
@@ -162,3 +163,21 @@ def test_docx_has_a_contents_field_word_updates(built) -> None:
     instr = d.element.body.xpath(".//w:fldSimple/@w:instr")
     assert any(i.strip().startswith('TOC \\o "1-3"') for i in instr)
     assert any(p.text == "Contents" for p in d.paragraphs)
+
+
+def test_evidence_location_sheet_gives_document_sections_and_pages(built) -> None:
+    d = docx.Document(str(built["draft"] / "L4-100_435_evidence-location.docx"))
+    table = next(t for t in d.tables if t.rows[0].cells[0].text == "AC")
+    rows = {r.cells[0].text: r for r in table.rows[1:]}
+    assert len(rows) == 22
+    evidence = rows["5.2"].cells[3].text
+    assert "L4-100_435_5.2.pdf: Evidence map (p. 1" in evidence
+    assert "Session records (p. " in evidence
+    assert "sessions/2026-04-01-a.md" in evidence
+    assert rows["5.2"].cells[2].text == "Ready for assessment"
+    assert rows["4.1"].cells[3].text == "No evidence yet."
+    # the page numbers are the PDF's own
+    reader = PdfReader(str(built["draft"] / "L4-100_435_5.2.pdf"))
+    session_page = next(i for i, p in enumerate(reader.pages, 1)
+                        if "Session records" in p.extract_text())
+    assert f"Session records (p. {session_page}" in evidence

@@ -131,12 +131,18 @@ def build(folder: Path, options: BuildOptions) -> BuildResult:
     target = out / safe_id(learner.learner_id, learner.folder / "learner.yaml")
     renderer = Renderer(options.templates, options.pdf_variant, _centre(options))
     files: dict[str, bytes] = {}
+    documents: dict[str, str] = {}
     for crit in chosen:
         stem = file_stem(learner, criteria, crit)
         rendered = renderer.render(analysis, analysis.coverage[crit.id], options.final, today,
                                    options.formats)
         for fmt, data in rendered.items():
             files[f"{stem}.{fmt}"] = data
+        documents[crit.id] = f"{stem}.{'pdf' if 'pdf' in rendered else 'docx'}"
+    sheet = renderer.render_sheet(analysis, documents, today, options.formats)
+    sheet_stem = f"{safe_id(learner.learner_id)}_{safe_id(criteria.unit.number)}_evidence-location"
+    for fmt, data in sheet.items():
+        files[f"{sheet_stem}.{fmt}"] = data
     report = coverage_json(learner, criteria, analysis.coverage, today.isoformat())
     files["coverage.json"] = (json.dumps(report, indent=2, ensure_ascii=False) + "\n").encode()
     written = write_all(target, files)

@@ -57,12 +57,29 @@ def render_pdf(html: str, base_dir: Path, stylesheet: Path, roots: tuple[Path, .
     Tagged PDF/UA-1 by default (screen readers follow its structure); PDF/A-3b for
     archiving; "none" for a plain PDF.
     """
+    return render_pdf_sections(html, base_dir, stylesheet, roots, variant)[0]
+
+
+Sections = dict[str, tuple[int, int]]
+
+
+def render_pdf_sections(html: str, base_dir: Path, stylesheet: Path, roots: tuple[Path, ...],
+                        variant: str = "pdf/ua-1") -> tuple[bytes, Sections]:
+    """The PDF, and the pages each top-level section (h2) runs over, from the layout."""
     css = _stylesheet(stylesheet.resolve(), stylesheet.stat().st_mtime_ns, roots)
     try:
         document = HTML(
             string=html, base_url=str(base_dir) + "/", url_fetcher=ConfinedFetcher(roots)
-        )
-        return document.write_pdf(stylesheets=[css], font_config=font_config(),
-                                  pdf_variant=None if variant == "none" else variant)
+        ).render(stylesheets=[css], font_config=font_config())
+        data = document.write_pdf(pdf_variant=None if variant == "none" else variant)
     except Exception as exc:  # WeasyPrint raises many kinds; all mean "could not lay out"
         raise RenderError(f"could not lay out the PDF: {type(exc).__name__}: {exc}") from exc
+    tree = document.make_bookmark_tree()
+    tops = tree[0][2] if len(tree) == 1 else tree  # under the document's h1, if there is one
+    starts = [(label, target[0] + 1) for label, target, _, _ in tops]
+    last = len(document.pages)
+    sections: Sections = {}
+    for i, (label, start) in enumerate(starts):
+        end = starts[i + 1][1] if i + 1 < len(starts) else last
+        sections[label] = (start, max(start, end))
+    return data, sections

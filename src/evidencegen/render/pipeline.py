@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from evidencegen import __version__
 from evidencegen.coverage import CriterionCoverage
-from evidencegen.render.context import build_context, technique_rows
+from evidencegen.render.context import build_context, input_timestamp, technique_rows
 from evidencegen.render.environment import (
     find_file,
     make_environment,
@@ -28,6 +28,7 @@ class Renderer:
                  centre: Centre | None = None):
         self.pdf_variant = pdf_variant
         self.centre = centre
+        self.pages: dict[str, dict[str, tuple[int, int]]] = {}  # criterion -> section pages
         self.templates = templates.resolve() if templates else None
         self.env = make_environment(self.templates)
         self.roots = tuple(search_path(self.templates)) + ((centre.folder,) if centre else ())
@@ -71,14 +72,37 @@ class Renderer:
                                       mark if category else None,
                                       (self.centre.folder,) if self.centre else ())
         if "pdf" in formats:
-            from evidencegen.render.pdf import render_pdf
+            from evidencegen.render.pdf import render_pdf_sections
 
             stylesheet = find_file("style.css", self.templates)
-            out["pdf"] = render_pdf(html, template.parent, stylesheet, self.roots,
-                                    self.pdf_variant)
+            out["pdf"], self.last_sections = render_pdf_sections(
+                html, template.parent, stylesheet, self.roots, self.pdf_variant)
         return out
 
     def render(self, analysis: Analysis, cov: CriterionCoverage, final: bool, today: dt.date,
                formats: tuple[str, ...]) -> dict[str, bytes]:
         html, template = self.html(analysis, cov, final, today)
+        self.last_sections = {}
+        out = self._lay_out(html, template, today, formats)
+        self.pages[cov.criterion.id] = self.last_sections
+        return out
+
+    def render_sheet(self, analysis: Analysis, files: dict[str, str], today: dt.date,
+                     formats: tuple[str, ...]) -> dict[str, bytes]:
+        """The evidence location sheet: every criterion, its state, where its evidence is."""
+        rows = []
+        for outcome in analysis.criteria.outcomes:
+            for crit in outcome.criteria:
+                cov = analysis.coverage[crit.id]
+                notes = [n.rel for n in cov.evidence.notes()] if cov.evidence else []
+                doc = files.get(crit.id)
+                sections = [(label, pages) for label, pages in self.pages.get(crit.id, {}).items()
+                            if label not in ("Still missing", "Authenticity declaration",
+                                             "Assessor decision")]
+                rows.append({"criterion": crit, "outcome": outcome, "coverage": cov,
+                             "document": doc, "sections": sections, "notes": notes})
+        context = {"learner": analysis.learner, "criteria": analysis.criteria, "rows": rows,
+                   "generated": today, "version": __version__, "centre": self.centre,
+                   "timestamp": input_timestamp(analysis.learner)}
+        html, template = render_template(self.env, ["sheet.html.j2"], context)
         return self._lay_out(html, template, today, formats)
