@@ -23,9 +23,18 @@ def test_a_colour_that_fails_wcag_aa_is_darkened_until_it_passes() -> None:
     assert accessible("#123B5C") == "#123B5C"  # already fine: unchanged
 
 
+def _without_reference(tmp_path: Path) -> Path:
+    centre = tmp_path / "centre"
+    centre.mkdir()
+    shutil.copy(RIVERSIDE.parent / "logo.png", centre / "logo.png")
+    text = RIVERSIDE.read_text().replace("word_reference: reference.docx", "")
+    (centre / "centre.yaml").write_text(text)
+    return centre / "centre.yaml"
+
+
 def test_branding_reaches_both_formats(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["build", str(SAMPLES / "complete"), "-o", str(tmp_path),
-                                      "-c", "5.2", "--centre", str(RIVERSIDE)])
+                                      "-c", "5.2", "--centre", str(_without_reference(tmp_path))])
     assert result.exit_code == 0, result.output
     d = docx.Document(str(tmp_path / "L4-017" / "L4-017_435_5.2.docx"))
     header = d.sections[0].header
@@ -47,6 +56,7 @@ def test_batch_uses_the_centre_yaml_at_the_top_of_the_cohort(tmp_path: Path) -> 
     shutil.copytree(SAMPLES / "part-way", cohort / "part-way")
     shutil.copy(RIVERSIDE, cohort / "centre.yaml")
     shutil.copy(RIVERSIDE.parent / "logo.png", cohort / "logo.png")
+    shutil.copy(RIVERSIDE.parent / "reference.docx", cohort / "reference.docx")
     result = CliRunner().invoke(cli, ["batch", str(cohort), "-o", str(tmp_path / "out"),
                                       "-f", "docx", "-j", "1"])
     assert result.exit_code == 0, result.output
@@ -65,3 +75,20 @@ def test_bad_centre_yaml_names_the_line(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["build", str(SAMPLES / "part-way"), "-o",
                                       str(tmp_path / "o"), "--centre", str(bad)])
     assert result.exit_code == 2 and "centre.yaml:2:" in result.stderr
+
+
+def test_a_centres_word_document_gives_styles_page_header_and_footer(tmp_path: Path) -> None:
+    result = CliRunner().invoke(cli, ["build", str(SAMPLES / "complete"), "-o", str(tmp_path),
+                                      "-c", "5.2", "-f", "docx", "--centre", str(RIVERSIDE)])
+    assert result.exit_code == 0, result.output
+    d = docx.Document(str(tmp_path / "L4-017" / "L4-017_435_5.2.docx"))
+    section = d.sections[0]
+    assert round(section.page_width.inches, 1) == 8.5  # the reference's page size
+    assert section.header.paragraphs[0].text == "Riverside Skills Academy - learner evidence"
+    assert section.footer.paragraphs[0].text == "Riverside reference footer"
+    assert str(d.styles["Heading 1"].font.color.rgb) == "7A1E5A"
+    assert d.styles["Normal"].font.name == "Georgia"
+    texts = [p.text for p in d.paragraphs]
+    assert "This text is from the reference and must not appear." not in texts
+    assert texts[0].startswith("5.2 Use mentoring techniques")
+    assert "Guidance" in {p.style.name for p in d.paragraphs}  # evidencegen's own styles added

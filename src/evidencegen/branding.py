@@ -38,6 +38,7 @@ class CentreFile(BaseModel):
     colour: Annotated[str, BeforeValidator(_colour)] = DEFAULT_COLOUR
     font: Text | None = None
     footer: Text | None = None
+    word_reference: Text | None = None
 
 
 def _luminance(colour: str) -> float:
@@ -74,6 +75,7 @@ class Centre:
     footer: str | None
     logo: Path | None
     folder: Path
+    word_reference: Path | None = None
 
     @property
     def logo_uri(self) -> str:
@@ -99,5 +101,12 @@ def load_centre(path: Path) -> Centre:
             raise LearnerError(f"logo '{info.logo}' is not a .png or .jpg file next to "
                                "centre.yaml", path, lines.get(("logo",)))
     font = re.sub(r"[^A-Za-z0-9 -]", "", info.font or "").strip() or None
+    reference = None
+    if info.word_reference:
+        reference = (path.parent / info.word_reference).resolve()
+        if not reference.is_relative_to(path.parent.resolve()) or reference.suffix != ".docx" \
+                or not reference.is_file():
+            raise LearnerError(f"word_reference '{info.word_reference}' is not a .docx file "
+                               "next to centre.yaml", path, lines.get(("word_reference",)))
     return Centre(info.name, accessible(info.colour), info.colour, font, info.footer, logo,
-                  path.parent.resolve())
+                  path.parent.resolve(), reference)

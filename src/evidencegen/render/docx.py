@@ -35,6 +35,11 @@ CLASS_STYLES = {"guidance": "Guidance", "learner": "Learner Text", "witness": "W
                 "session-facts": "Meta", "empty": "Placeholder", "fill-in": "Fill In"}
 NAVY, TEAL, GREY, BROWN = "123B5C", "2F8F83", "5B6670", "8A6D3B"
 FONT = "Arial"
+OWN_STYLES = {"Guidance", "Learner Text", "Witness Text", "Meta", "Placeholder", "Fill In",
+              "Table Text", "Learner Table Text", "Citation", "Table Grid", "List Bullet",
+              "List Number", "List Bullet 2", "List Bullet 3", "List Number 2",
+              "List Number 3", "Title", "Heading 1", "Heading 2", "Heading 3", "Heading 4",
+              "Quote", "Header", "Footer"}
 _SPACE = re.compile(r"\s+")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
 
@@ -88,6 +93,16 @@ def _set_font(style: Any, name: str) -> None:
             del fonts.attrib[attr]
     for attr in ("w:ascii", "w:hAnsi", "w:cs", "w:eastAsia"):
         fonts.set(qn(attr), name)
+
+
+def _add_own_styles_only(doc: DocxDocument) -> None:
+    """For a centre's reference document: keep its styles, add only evidencegen's own."""
+    have = {s.name for s in doc.styles}
+    scratch = Document()
+    _setup_styles(scratch)
+    for style in scratch.styles:
+        if style.name not in have and style.name in OWN_STYLES:
+            doc.styles.element.append(style.element)
 
 
 def _setup_styles(doc: DocxDocument, colour: str = NAVY, font: str = FONT) -> None:
@@ -178,7 +193,7 @@ class _Converter:
 
     def para(self, box: Any, style: str | None) -> Paragraph:
         p = box.add_paragraph()
-        if style:
+        if style and style in self.ids:
             p._p.get_or_add_pPr().style = self.ids[style]
         return p
 
@@ -217,7 +232,7 @@ class _Converter:
         if not text:
             return
         run = p.add_run(text)
-        if fmt.get("cite"):
+        if fmt.get("cite") and "Citation" in self.ids:
             run._r.get_or_add_rPr().style = self.ids["Citation"]
         run.bold = fmt.get("bold") or None
         run.italic = fmt.get("italic") or None
@@ -283,7 +298,8 @@ class _Converter:
         ncols = max(sum(int(c.get("colspan", 1)) for c in r.xpath("./th|./td")) for r in rows)
         parent = box.cell if isinstance(box, _Cellish) else self.doc
         table = parent.add_table(rows=len(rows), cols=ncols)
-        table.style = self.doc.styles["Table Grid"]
+        if "Table Grid" in self.ids:
+            table.style = self.doc.styles["Table Grid"]
         table.alignment = WD_TABLE_ALIGNMENT.CENTER
         table.autofit = False
         widths: dict[int, Cm] = {}
@@ -403,18 +419,38 @@ def _meta(root: HtmlElement, name: str) -> str:
     return str(found[0]) if found else ""
 
 
+@lru_cache(maxsize=4)
+def _reference_blank(path: Path, mtime_ns: int) -> bytes:
+    """A centre's own Word document, emptied: its styles, page set-up, header and footer."""
+    doc = Document(str(path))
+    body = doc.element.body
+    for child in list(body):
+        if child.tag != qn("w:sectPr"):
+            body.remove(child)
+    _add_own_styles_only(doc)
+    buf = io.BytesIO()
+    doc.save(buf)
+    return buf.getvalue()
+
+
 def render_docx(html: str, generated: dt.datetime,
                 transform: Callable[[DocxDocument], None] | None = None,
-                images: tuple[Path, ...] = ()) -> bytes:
+                images: tuple[Path, ...] = (), reference: Path | None = None) -> bytes:
     """Convert a rendered evidence template to a .docx, returned as bytes."""
     root = lxml.html.document_fromstring(html)
     colour = _meta(root, "evidencegen-colour").lstrip("#").upper() or NAVY
     if not re.fullmatch(r"[0-9A-F]{6}", colour):
         colour = NAVY
     font = _meta(root, "evidencegen-font") or FONT
-    doc = Document(io.BytesIO(_styled_blank(colour, font)))
-    conv = _Converter(doc, colour)
-    _header_footer(doc, root, conv, images or ())
+    if reference is not None:
+        doc = Document(io.BytesIO(_reference_blank(reference, reference.stat().st_mtime_ns)))
+        conv = _Converter(doc, colour)
+        for element in root.xpath("//header|//footer"):  # the reference's own are kept
+            element.getparent().remove(element)
+    else:
+        doc = Document(io.BytesIO(_styled_blank(colour, font)))
+        conv = _Converter(doc, colour)
+        _header_footer(doc, root, conv, images or ())
     body = root.find("body")
     # python-docx's blank document starts with no paragraphs; everything goes after.
     conv.blocks(body if body is not None else root, doc)

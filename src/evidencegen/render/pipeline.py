@@ -70,7 +70,8 @@ class Renderer:
 
             out["docx"] = render_docx(html, dt.datetime.combine(today, dt.time(12, 0)),
                                       mark if category else None,
-                                      (self.centre.folder,) if self.centre else ())
+                                      (self.centre.folder,) if self.centre else (),
+                                      self.centre.word_reference if self.centre else None)
         if "pdf" in formats:
             from evidencegen.render.pdf import render_pdf_sections
 
