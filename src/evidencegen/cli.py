@@ -122,7 +122,7 @@ def build(learner_dirs: tuple[Path, ...], out: Path, fmt: str, pdf_variant: str,
     Examples:
       evidencegen build my-portfolio
       evidencegen build samples/complete -o evidence -c 5.2 -f docx
-      evidencegen build samples/* -o evidence
+      evidencegen build samples/complete samples/part-way -o evidence
     """
     from evidencegen.api import FORMATS, BuildOptions
     from evidencegen.api import build as run_build
