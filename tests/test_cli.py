@@ -157,3 +157,15 @@ def test_every_error_class_is_in_the_error_guide() -> None:
     assert len(classes) == 7
     for cls in classes:
         assert cls.__name__ in guide, cls.__name__
+
+
+def test_readme_first_command_names_real_learner_folders() -> None:
+    import re
+
+    root = Path(__file__).parents[1]
+    readme = (root / "README.md").read_text()
+    command = next(line for line in readme.splitlines() if "evidencegen build samples" in line)
+    folders = re.search(r"evidencegen build (.+?) -o", command).group(1).split()
+    assert folders
+    for folder in folders:
+        assert (root / folder / "learner.yaml").is_file(), folder
