@@ -87,20 +87,26 @@ class Note:
     def _docx_lines(path: Path) -> list[str]:
         import docx  # python-docx, from the project's venv
 
+        from docx.table import Table
+        from docx.text.paragraph import Paragraph
+
         document = docx.Document(str(path))
         lines: list[str] = []
-        for paragraph in document.paragraphs:
-            lines.append(paragraph.text)
-            lines.append("")  # every Word paragraph is a paragraph of its own
-        for table in document.tables:
-            for row in table.rows:
-                seen = set()
-                for cell in row.cells:
-                    if id(cell._tc) in seen:  # merged cells repeat
-                        continue
-                    seen.add(id(cell._tc))
-                    lines.append(cell.text)
-                    lines.append("")
+        # body in document order: paragraphs and tables, as a reader of the file sees them
+        for child in document.element.body.iterchildren():
+            tag = child.tag.rsplit("}", 1)[-1]
+            if tag == "p":
+                lines.append(Paragraph(child, document).text)
+                lines.append("")  # every Word paragraph is a paragraph of its own
+            elif tag == "tbl":
+                for row in Table(child, document).rows:
+                    seen = set()
+                    for cell in row.cells:
+                        if id(cell._tc) in seen:  # merged cells repeat
+                            continue
+                        seen.add(id(cell._tc))
+                        lines.append(cell.text)
+                        lines.append("")
         return lines
 
     @staticmethod
