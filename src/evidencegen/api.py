@@ -71,7 +71,7 @@ def analyse(
             criteria.require(ac, note.path, note.criteria_line)
     for ac, line in learner.feedback_lines.items():
         criteria.require(ac, learner.folder / "feedback.yaml", line)
-    maps = map_notes(criteria, learner.notes)
+    maps = map_notes(criteria, learner.notes, learner)
     sources = fingerprints.shipped() + tuple(
         s for path in extra_fingerprints for s in fingerprints.load_file(path))
     facts = Facts(learner, today or dt.date.today(), sources)

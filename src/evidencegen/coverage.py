@@ -111,7 +111,7 @@ def _elements_with_aspects(rule: Rule, cmap: CriterionMap, facts: Facts) -> _Fou
     for element_id, aspects in have.items():
         lacking = [a for a in rule.aspects if a not in aspects]
         if lacking:
-            name = cmap.criterion.element(element_id).name
+            name = cmap.element(element_id).name
             partial.append(f"{name} has no {' or '.join(lacking)} yet")
     detail = f" ({'; '.join(partial)})" if partial else ""
     return _Found(len(complete), detail)

@@ -24,13 +24,59 @@ class _Frozen(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+ACTORS = Literal["learner", "pair", "mentee"]
+
+
+class Pattern(_Frozen):
+    """A way of wording an element, matched on lemmas over the parsed sentence.
+
+    ``match`` is a space-separated token sequence (" | " between whole alternatives): ``listen`` (a lemma), ``ask|query``
+    (either), ``empath*`` (a lemma prefix), ``=GROW`` (this exact text), ``word@VERB``
+    (with that part of speech), ``word?`` (optional), ``...`` (up to four other words).
+    ``near``/``not_near`` are sense guards: lemmas that must / must not be in the sentence.
+    """
+
+    id: str
+    match: str
+    near: list[str] = []
+    not_near: list[str] = []
+    actors: list[ACTORS] = ["learner", "pair"]
+    agreement: bool = False  # a future clause counts: agreeing it was the technique
+    admission: bool = False  # a negated clause counts when she owned up to it
+    negative: bool = False  # the pattern itself is negative ("did not judge"): no flip
+    anchor: list[str] = []  # lemmas of the word whose clause is judged (default: 1st verb)
+
+
 class Element(_Frozen):
     """A model (1.1) or technique (5.2): what a learner can show, and how she words it."""
 
     id: str
     name: str
     description: str
-    phrases: list[str] = Field(min_length=1)
+    listed: bool = True  # False: known to the tool but beyond the awarding body's list
+    patterns: list[Pattern] = Field(min_length=1)
+
+
+class AspectCues(_Frozen):
+    """How a sentence shows one aspect of a model: by its block's label, or its wording."""
+
+    labels: list[str] = []  # heading / label / column words: "pros", "weaknesses"
+    patterns: list[Pattern] = []
+
+
+class Comparing(_Frozen):
+    """How a sentence relates two models: cue patterns, and words that point back."""
+
+    patterns: list[Pattern] = []
+    anaphora: dict[str, list[str]] = {}  # "latter": ["the latter"], "both": ["both"]
+
+
+class OpenModels(_Frozen):
+    """Models in no list: "the X model" or an acronym whose working the learner describes."""
+
+    heads: list[str] = ["model", "approach", "framework"]
+    not_names: list[str] = []
+    min_sentences: int = 2
 
 
 class Rule(_Frozen):
@@ -59,9 +105,12 @@ class Criterion(_Frozen):
     document: bool = False
     element_label: str = "element"
     scan: list[str] = []
+    judge: Literal["practice", "comparison"] | None = None
     elements: list[Element] = []
-    aspects: dict[str, list[str]] = {}
-    comparison: list[str] = []
+    aspects: dict[str, AspectCues] = {}
+    comparison: Comparing | None = None
+    open_models: OpenModels | None = None
+    plan_labels: list[str] = []  # headings that hold plans, not practice ("Next steps")
     rules: list[Rule] = []
     guidance: str | None = None
 

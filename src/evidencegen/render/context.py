@@ -95,9 +95,9 @@ def _model_rows(cov: CriterionCoverage) -> list[ModelRow]:
     compared = {(c.note.rel, c.line, c.quote) for c in cov.evidence.comparisons}
     for hit in cov.evidence.hits:
         if (hit.note.rel, hit.line, hit.quote) in compared:
-            rows.setdefault(hit.element, ModelRow(cov.criterion.element(hit.element)))
+            rows.setdefault(hit.element, ModelRow(cov.evidence.element(hit.element)))
             continue  # shown under "How the models compare", not in one model's row
-        row = rows.setdefault(hit.element, ModelRow(cov.criterion.element(hit.element)))
+        row = rows.setdefault(hit.element, ModelRow(cov.evidence.element(hit.element)))
         quote = _quote(hit)
         if "strength" in hit.aspects:
             _add(row.strengths, quote)
@@ -105,10 +105,10 @@ def _model_rows(cov: CriterionCoverage) -> list[ModelRow]:
             _add(row.limitations, quote)
         if "setting" in hit.aspects:
             _add(row.setting, quote)
-        if not hit.aspects:
+        if "how" in hit.aspects or not hit.aspects:
             _add(row.how, quote)
-    order = [e.id for e in cov.criterion.elements]
-    return sorted(rows.values(), key=lambda r: order.index(r.element.id))
+    evidence = cov.evidence
+    return sorted(rows.values(), key=lambda r: (evidence.order(r.element.id), r.element.name))
 
 
 def _first_person(sentence: str) -> bool:
@@ -178,7 +178,7 @@ def build_context(
         references=list(dict.fromkeys(r for n in notes for r in n.references)),
     )
     own_words: set[str] = set()
-    if crit.comparison:
+    if crit.judge == "comparison":
         ctx.models = _model_rows(cov)
         ctx.comparisons = [_quote(c) for c in cov.evidence.comparisons]
         own_words = {n.rel for n in notes if n.type not in ("observation", "witness")}

@@ -1,0 +1,373 @@
+"""What a clause says about the practice it mentions: who acts, did it happen, is it hers.
+
+Given a matched token in a parsed sentence, walk from its clause up to the root and decide:
+the actor of the clause (the learner, the mentee, the two of them, someone else, people in
+general, the essay), its polarity (negated or not), its modality (done, planned, would,
+should, if...), and whether the sentence reports theory or literature. Each decision keeps
+the id of the rule that made it, so a rejection can always say why.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from evidencegen.analysis.language import Language, language
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Token
+
+CLAUSE_DEPS = {"ROOT", "conj", "ccomp", "xcomp", "advcl", "relcl", "acl", "pcomp", "csubj",
+               "csubjpass", "parataxis"}
+SUBJECT_DEPS = {"nsubj", "nsubjpass", "csubj", "csubjpass", "expl"}
+PERSON_PRONOUNS = {"she", "he", "they", "her", "him", "them"}
+PERSON_NOUNS = {"person", "lady", "woman", "man", "girl", "boy"}
+
+# Actors
+LEARNER, PAIR, MENTEE, OTHER, GENERIC, ESSAY, THING = (
+    "learner", "pair", "mentee", "someone_else", "generic", "essay", "thing")
+
+
+@dataclass(frozen=True)
+class Who:
+    """How to recognise the people of one note."""
+
+    first_person_is_learner: bool  # False in an observation or witness account
+    learner_names: frozenset[str]  # lower-case name parts of the learner
+    mentee_names: frozenset[str]  # lower-case name parts and initials of her mentees
+
+
+@dataclass(frozen=True)
+class Reading:
+    """The verdict on one matched span: ``reason`` is None when it is her practice."""
+
+    actor: str
+    reason: str | None  # negated, hypothetical, generic, someone_else, literature
+    rule: str  # which rule decided (the one that rejected, or the actor rule)
+    clause: str  # the text of the clause the decision is about
+    agreed: bool = False  # a future clause accepted because the agreeing happened
+
+
+def clause_head(tok: Token) -> Token:
+    """The head of the smallest clause that contains ``tok``."""
+    while True:
+        if tok.dep_ == "ROOT" or tok.head is tok:
+            return tok
+        if tok.dep_ in CLAUSE_DEPS and tok.pos_ in ("VERB", "AUX"):
+            return tok
+        tok = tok.head
+
+
+def chain(tok: Token) -> list[Token]:
+    """Clause heads from ``tok``'s clause up to the root of the sentence."""
+    heads = [clause_head(tok)]
+    while heads[-1].dep_ != "ROOT" and heads[-1].head is not heads[-1]:
+        heads.append(clause_head(heads[-1].head))
+    return heads
+
+
+def clause_text(head: Token) -> str:
+    """The clause's words, without the clauses nested in it (for explanations)."""
+    nested = {t.i for c in head.children if c.dep_ in CLAUSE_DEPS - {"xcomp"}
+              for t in c.subtree}
+    words = [t for t in head.subtree if t.i not in nested]
+    return " ".join(t.text for t in words if not t.is_punct or t.text in "%")
+
+
+def subject(head: Token) -> Token | None:
+    for child in head.children:
+        if child.dep_ in SUBJECT_DEPS:
+            return child
+    return None
+
+
+def is_passive(head: Token) -> bool:
+    return any(c.dep_ in ("nsubjpass", "auxpass") for c in head.children)
+
+
+def _agent(head: Token) -> Token | None:
+    for child in head.children:
+        if child.dep_ == "agent":
+            return next((g for g in child.children if g.dep_ == "pobj"), None)
+    return None
+
+
+def _names_in(tok: Token) -> set[str]:
+    return {t.lower_ for t in tok.subtree if t.pos_ == "PROPN" or t.is_title}
+
+
+def classify(tok: Token, who: Who, lang: Language | None = None) -> str:
+    """Who a subject (or agent) is, with its conjuncts: "my mentee and I" is the pair."""
+    lang = lang or language()
+    kinds = {_one(t, who, lang) for t in (tok, *tok.conjuncts)}
+    people = kinds & {LEARNER, MENTEE}
+    if people == {LEARNER, MENTEE} or (LEARNER in kinds and len(kinds) > 1 and OTHER not in kinds):
+        return PAIR
+    for kind in (LEARNER, MENTEE, PAIR, OTHER, GENERIC, ESSAY):
+        if kind in kinds:
+            return kind
+    return THING
+
+
+def _one(tok: Token, who: Who, lang: Language) -> str:
+    lem, low = tok._.lem, tok.lower_
+    det = {c.lower_ for c in tok.children if c.dep_ in ("det", "poss")}
+    if low in lang.actors.self or lem in lang.actors.self:
+        if not who.first_person_is_learner:
+            return PAIR if low in ("we", "us") else OTHER
+        return PAIR if low in ("we", "us") else LEARNER
+    if low in who.mentee_names or (tok.pos_ == "PROPN" and low in who.mentee_names):
+        return MENTEE
+    if low in who.learner_names:
+        return LEARNER
+    if lem in lang.actors.mentee_nouns and det & {"my", "our", "the", "his", "her"}:
+        if not who.first_person_is_learner and "my" in det:
+            return OTHER
+        return MENTEE
+    if not who.first_person_is_learner and lem in lang.actors.learner_nouns and "the" in det:
+        return LEARNER
+    if low in PERSON_PRONOUNS or lem in PERSON_PRONOUNS:
+        if who.first_person_is_learner:
+            return PAIR if lem == "they" else MENTEE
+        return PAIR if lem == "they" else LEARNER
+    if lem in lang.actors.essay and det & {"this", "my", "the"}:
+        return ESSAY
+    if low in lang.actors.generic or lem in lang.actors.generic:
+        if det & {"my", "our"}:
+            return MENTEE if lem in lang.actors.mentee_nouns else OTHER
+        return GENERIC
+    if lem in lang.actors.others:
+        return OTHER
+    if tok.pos_ == "PROPN" or tok.ent_type_ == "PERSON":
+        return OTHER
+    if det & {"my", "our"}:
+        return LEARNER if who.first_person_is_learner else OTHER
+    if det & {"her", "his"} and not who.first_person_is_learner and lem not in PERSON_NOUNS:
+        return LEARNER  # an observer's "her explanations were clear"
+    if lem in PERSON_NOUNS:
+        return OTHER
+    if tok.pos_ == "PRON" and lem in ("it", "this", "that", "which"):
+        return THING
+    return THING
+
+
+def actor_of(head: Token, who: Who, lang: Language | None = None) -> tuple[str, str]:
+    """(actor, rule) of a clause: its subject, the agent of a passive, or who it inherits."""
+    lang = lang or language()
+    subj = subject(head)
+    if subj is not None and subj.dep_ == "expl":
+        return GENERIC, "actor.impersonal"
+    if is_passive(head):
+        agent = _agent(head)
+        if agent is not None:
+            return classify(agent, who, lang), "actor.passive_agent"
+        if subj is not None and classify(subj, who, lang) in (LEARNER, PAIR):
+            return OTHER, "actor.done_to_learner"  # "we were encouraged to ..."
+        return (LEARNER if who.first_person_is_learner else LEARNER), "actor.passive_implicit"
+    if subj is not None:
+        return classify(subj, who, lang), "actor.subject"
+    if head.dep_ == "xcomp" or (head.dep_ == "ccomp" and head.head.pos_ == "VERB"):
+        obj = next((c for c in head.head.children if c.dep_ in ("dobj", "dative")), None)
+        if head.dep_ == "ccomp" and obj is None:
+            pass
+        elif obj is not None and obj.pos_ in ("PRON", "PROPN", "NOUN"):
+            return classify(obj, who, lang), "actor.object_control"  # "asked her to lead"
+        if head.head is not head:
+            return actor_of(clause_head(head.head), who, lang)
+    if head.dep_ == "conj" and head.head is not head:
+        return actor_of(clause_head(head.head), who, lang)
+    if head.dep_ in ("advcl", "acl", "relcl", "pcomp") and head.head is not head:
+        parent = clause_head(head.head)
+        if parent is not head:
+            return actor_of(parent, who, lang)
+    if head.dep_ == "ROOT" and head.tag_ == "VB" and head.i == head.sent.start:
+        return LEARNER, "actor.imperative"
+    return LEARNER, "actor.implicit_writer"  # a note's fragment: "Praised her for ..."
+
+
+def negated(head: Token, lang: Language | None = None) -> str | None:
+    """The negation rule that fires on this clause head, or None."""
+    lang = lang or language()
+    for child in head.children:
+        if lang.negation.neg_dependency and child.dep_ == "neg":
+            return f"negation.{child.lower_.replace(chr(39), '')}"
+        if child.dep_ == "advmod" and child._.lem in lang.negation.adverbs:
+            return f"negation.{child._.lem}"
+        if child.dep_ in ("dobj", "nsubjpass", "nsubj", "attr") and any(
+                d.dep_ == "det" and d.lower_ in lang.negation.determiners
+                for d in child.children):
+            return "negation.no_object"
+    if head.dep_ in ("xcomp",) and head.head._.lem in lang.negation.governing_verbs:
+        return f"negation.{head.head._.lem}_to"
+    if head.dep_ == "pcomp" and head.head._.lem in lang.negation.prepositions:
+        return f"negation.{head.head._.lem}"
+    return None
+
+
+def _pseudo_negation(doc: Doc, lang: Language) -> bool:
+    text = doc.text.lower()
+    return any(p in text for p in lang.negation.pseudo)
+
+
+def modality(head: Token, lang: Language | None = None) -> tuple[str, str] | None:
+    """("future"|"hypothetical", rule) when the clause is not a report of something done."""
+    lang = lang or language()
+    for child in head.children:
+        if child.dep_ in ("aux", "auxpass") and child.tag_ == "MD":
+            low = child.lower_
+            if low in lang.modality.future_modals or child._.lem in lang.modality.future_modals:
+                return "future", f"modality.{child._.lem}"
+            if low == "could" and head._.lem in lang.modality.perception_verbs:
+                continue  # "I could see she was upset": past perception
+            if low in lang.modality.hypothetical_modals or child._.lem in \
+                    lang.modality.hypothetical_modals:
+                return "hypothetical", f"modality.{child._.lem.strip(chr(39)) or low}"
+        if child.dep_ == "mark" and child.lower_ in lang.modality.conditional_marks:
+            return "hypothetical", f"modality.{child.lower_}"
+    if head.dep_ in ("xcomp", "ccomp") and head.head is not head:
+        gov = head.head
+        if gov._.lem in lang.modality.intent_verbs:
+            return "hypothetical", f"modality.intent_{gov._.lem}"
+        if gov._.lem == "go" and gov.tag_ == "VBG":
+            return "future", "modality.going_to"
+        if gov._.lem in ("need", "have") and gov.tag_ in ("VBP", "VBZ", "VB") and \
+                head.dep_ == "xcomp" and gov._.lem == "need":
+            return "hypothetical", "modality.need_to"
+    return None
+
+
+def _plan_marker(text: str, lang: Language) -> str | None:
+    text = text.lower()
+    for marker in lang.modality.plan_markers:
+        if re.search(rf"\b{re.escape(marker)}\b", text):
+            return marker.replace(" ", "_")
+    return None
+
+
+def literature(doc: Doc, who: Who, lang: Language | None = None) -> str | None:
+    """The literature rule that fires on this sentence, or None."""
+    lang = lang or language()
+    if lang.literature.citation.search(doc.text):
+        return "literature.citation"
+    low = doc.text.lower()
+    for phrase in lang.literature.phrases:
+        if re.search(rf"\b{re.escape(phrase)}\b", low):
+            return f"literature.{phrase.replace(' ', '_')}"
+    return None
+
+
+def _reported_by_source(heads: list[Token], who: Who, lang: Language) -> str | None:
+    for head in heads[1:]:
+        if head._.lem in lang.literature.reporting_verbs:
+            subj = subject(head)
+            if subj is None:
+                continue
+            if subj._.lem in lang.literature.sources or (
+                    classify(subj, who, lang) == OTHER and subj.pos_ == "PROPN"):
+                return f"literature.{head._.lem}"
+    return None
+
+
+def prompt(doc: Doc, lang: Language | None = None) -> str | None:
+    """An assignment prompt copied into the note: "Explain how you would ..."."""
+    lang = lang or language()
+    root = next((t for t in doc if t.dep_ == "ROOT"), None)
+    if root is None:
+        return None
+    first = next((t for t in doc if not t.is_punct and not t.is_space), None)
+    if root is first and root.tag_ == "VB" and root._.lem in lang.modality.prompt_verbs \
+            and subject(root) is None:
+        if any(t.lower_ in ("you", "your", "why", "how") for t in doc):
+            return f"prompt.{root._.lem}"
+    if doc.text.rstrip().endswith("?") and any(t.lower_ in ("you", "your") for t in doc):
+        return "prompt.question"
+    return None
+
+
+def read_clause(tok: Token, who: Who, *, agreement: bool = False, negation_ok: bool = False,
+                actors: frozenset[str] = frozenset({LEARNER, PAIR}),
+                plan_context: bool = False) -> Reading:
+    """Decide whether the clause holding ``tok`` reports the learner doing it.
+
+    ``agreement``: a future clause counts when the pair (or she) agreed it ("we will meet
+    monthly"), since the agreeing is the technique. ``negation_ok``: an honest admission
+    ("I forgot ... and told her") still counts. ``plan_context``: the block sits under a
+    heading or label such as "Actions" or "Next steps".
+    """
+    lang = language()
+    doc = tok.doc
+    heads = chain(tok)
+    own = heads[0]
+    text = clause_text(own)
+
+    def no(reason: str, rule: str, actor: str = "") -> Reading:
+        return Reading(actor or LEARNER, reason, rule, text)
+
+    if rule := literature(doc, who, lang) or _reported_by_source(heads, who, lang):
+        return no("literature", rule)
+    if rule := prompt(doc, lang):
+        return no("hypothetical", rule)
+    actor, actor_rule = actor_of(own, who, lang)
+    # Negation: in the clause or in any clause it depends on ("I did not try to listen").
+    if not _pseudo_negation(doc, lang):
+        for i, head in enumerate(heads):
+            if i and heads[i - 1].dep_ == "conj":
+                continue  # a sibling clause's "not" is not this clause's
+            if rule := negated(head, lang):
+                if negation_ok:
+                    break
+                return no("negated", rule, actor)
+    # Modality: planned, hoped, conditional, should...
+    agreed = False
+    plan = _plan_marker(text, lang)
+    for i, head in enumerate(heads):
+        if i and heads[i - 1].dep_ == "conj" and subject(heads[i - 1]) is not None:
+            continue
+        found = modality(head, lang)
+        if found is None:
+            continue
+        kind, rule = found
+        if agreement and not plan and (kind == "future" or _agreeing(heads, lang)):
+            agreed = True
+            continue
+        if agreement and kind == "hypothetical" and _agreeing(heads, lang):
+            agreed = True
+            continue
+        return no("hypothetical", rule, actor)
+    if plan and not agreement:
+        return no("hypothetical", f"modality.{plan}", actor)
+    if plan_context and not agreement and own.tag_ not in ("VBD", "VBN"):
+        return no("hypothetical", "modality.plan_heading", actor)
+    # Who acted: the clause's actor, and no one else directing it from above.
+    for head in heads[1:]:
+        up, _ = actor_of(head, who, lang)
+        if head._.lem in lang.modality.directive_verbs and up in (OTHER, GENERIC):
+            return no("someone_else", f"actor.directed_by_{up}", up)
+        if up == GENERIC and subject(head) is not None and subject(head).dep_ == "expl":
+            return no("generic", "actor.impersonal", up)
+        if up == GENERIC and any(c._.lem in lang.generic.evaluative_adjectives
+                                 for c in head.children if c.dep_ in ("acomp", "attr")):
+            return no("generic", "generic.evaluative", up)
+    if actor == THING and len(heads) > 1:
+        up, _ = actor_of(heads[1], who, lang)
+        if up in actors:
+            actor, actor_rule = up, "actor.content_of_her_clause"  # "I explained that it stays between us"
+    if actor not in actors:
+        if actor in (GENERIC, ESSAY, THING):
+            return no("generic", actor_rule if actor != THING else "actor.no_person", actor)
+        return no("someone_else", actor_rule, actor)
+    if own.tag_ in ("VBP", "VBZ") and actor == PAIR and _generic_we(own):
+        return no("generic", "actor.we_in_general", actor)
+    return Reading(actor, None, actor_rule, text, agreed)
+
+
+def _agreeing(heads: list[Token], lang: Language) -> bool:
+    return any(h._.lem in lang.modality.agreement_verbs and h.tag_ in ("VBD", "VBN")
+               for h in heads)
+
+
+def _generic_we(head: Token) -> bool:
+    """ "As carers we listen to residents" : a present-tense "we" about the profession."""
+    return any(t.lower_ in ("carers", "mentors", "professionals", "staff", "workers")
+               for t in head.subtree)

@@ -1,0 +1,279 @@
+"""1.1-style criteria: which models a note describes, what it says of each, what it compares.
+
+A sentence is about the models it names, else the model its block sits under (a heading,
+a parent list item, a table row), else the model of the sentences before it. What it says
+(how it works, a strength, a limitation, a fit with her own setting) comes from the block's
+label or heading ("Cons:", "**Weaknesses**", a "Strengths" column) and from its wording,
+with a negated strength read as a limitation. Comparisons relate two models in one sentence,
+by a word that points back ("the latter", "both", "unlike the first"), by a contrast with the
+model under discussion ("whereas", "on the other hand"), or by a table with a row per model.
+Models outside the criteria file are found as "the X model" or an acronym, and kept when the
+note says something about them in at least two sentences.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from evidencegen.analysis.clauses import chain, negated
+from evidencegen.analysis.nlp import parse
+from evidencegen.analysis.patterns import PatternSet, per_criterion, wrong_sense
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc
+
+    from evidencegen.criteria import Criterion
+    from evidencegen.mapping import CriterionMap
+    from evidencegen.readers import Block, Learner, Note
+
+ASPECTS = ("how", "strength", "limitation", "setting")
+_STRONG_CUES = {"unlike", "whereas", "while", "compare", "similar", "both", "differ", "than",
+                "other_hand", "like", "opposite"}
+_LABEL_CLEAN = re.compile(r"[^\w\s'-]+")
+_STOP = {"care", "home", "court", "house", "ltd", "limited", "the", "and", "services",
+         "service", "group", "trust", "nhs", "centre", "center", "lodge", "road", "street"}
+
+
+@dataclass
+class _Discourse:
+    """Which models the note has talked about, most recent last."""
+
+    seen: list[str] = field(default_factory=list)
+
+    def mention(self, models: list[str]) -> None:
+        for m in models:
+            if m in self.seen:
+                self.seen.remove(m)
+            self.seen.append(m)
+
+    def recent_other(self, than: set[str]) -> str | None:
+        return next((m for m in reversed(self.seen) if m not in than), None)
+
+
+def _sets(criterion: Criterion) -> tuple[PatternSet, PatternSet, PatternSet]:
+    return per_criterion("models", criterion, lambda: _make_sets(criterion))
+
+
+def _make_sets(criterion: Criterion) -> tuple[PatternSet, PatternSet, PatternSet]:
+    models = PatternSet((e.id, e.patterns) for e in criterion.elements)
+    aspects = PatternSet((name, cues.patterns) for name, cues in criterion.aspects.items()
+                         if cues.patterns)
+    comparing = PatternSet([("compare", criterion.comparison.patterns)]
+                           if criterion.comparison else [])
+    return models, aspects, comparing
+
+
+def _clean(text: str) -> str:
+    return " ".join(_LABEL_CLEAN.sub(" ", text.lower()).split())
+
+
+def label_aspects(criterion: Criterion, text: str) -> set[str]:
+    """Aspects a heading, label or column header names: "Cons" -> limitation."""
+    words = _clean(text)
+    found = set()
+    for name, cues in criterion.aspects.items():
+        for label in cues.labels:
+            if words == label or words.startswith(label + " ") or words.endswith(" " + label) \
+                    or f" {label} " in f" {words} " and len(words.split()) <= 6:
+                found.add(name)
+                break
+    return found if len(found) == 1 or found == {"strength", "setting"} else set()
+
+
+def _open_names(criterion: Criterion, text: str) -> list[tuple[str, str]]:
+    """(id, name) of models named in the text that no element's patterns know."""
+    spec = criterion.open_models
+    if spec is None:
+        return []
+    heads = "|".join(re.escape(h) for h in spec.heads)
+    out = []
+    rx = re.compile(rf"\b((?:[A-Z][\w'’-]*|[a-z][\w'’-]*)(?:\s+[A-Z][\w'’-]*){{0,2}})\s+"
+                    rf"(?:{heads})s?\b|\b([A-Z]{{3,6}})\b(?=\s*(?:\(|model|approach|:|–|-|is|was))")
+    for m in rx.finditer(text):
+        name = (m.group(1) or m.group(2) or "").strip()
+        first = name.split()[0].lower() if name else ""
+        if not name or first in spec.not_names or name.lower() in spec.not_names:
+            continue
+        if m.group(1) and not (name[0].isupper() or name.isupper()):
+            continue
+        if name.isupper() and len(name) <= 2:
+            continue
+        out.append((f"other:{name.lower()}", name))
+    return out
+
+
+def _named(criterion: Criterion, doc: Doc, text: str) -> tuple[list[str], dict[str, str]]:
+    models, _, _ = _sets(criterion)
+    named = []
+    for m in models(doc):
+        if not wrong_sense(m) and m.key not in named:
+            named.append(m.key)
+    extra: dict[str, str] = {}
+    if not named:
+        for oid, name in _open_names(criterion, text):
+            if oid not in named:
+                named.append(oid)
+                extra[oid] = name
+    return named, extra
+
+
+def _anaphora(criterion: Criterion, text: str, talk: _Discourse) -> list[str]:
+    if criterion.comparison is None:
+        return []
+    low = f" {_clean(text)} "
+    found: list[str] = []
+    for kind, phrases in criterion.comparison.anaphora.items():
+        if not any(f" {p} " in low for p in phrases):
+            continue
+        if kind == "latter" and talk.seen:
+            found.append(talk.seen[-1])
+        elif kind == "former" and len(talk.seen) >= 2:
+            found.append(talk.seen[-2])
+        elif kind == "both" and len(talk.seen) >= 2:
+            found.extend(talk.seen[-2:])
+    return list(dict.fromkeys(found))
+
+
+def _wording_aspects(criterion: Criterion, doc: Doc, setting_words: set[str]) -> set[str]:
+    _, aspects, _ = _sets(criterion)
+    found: set[str] = set()
+    for m in aspects(doc):
+        if wrong_sense(m):
+            continue
+        neg = any(negated(h) for h in chain(m.span[0]))
+        if m.key == "strength" and neg:
+            found.add("limitation")
+        elif m.key == "limitation" and neg and m.pattern.id in ("hard", "drawback"):
+            continue
+        else:
+            found.add(m.key)
+    lows = {t.lower_ for t in doc}
+    if setting_words & lows:
+        found.add("setting")
+    return found
+
+
+def _setting_words(learner: Learner | None) -> set[str]:
+    """Her employer's distinctive words and her mentees' names: links to her own setting."""
+    if learner is None:
+        return set()
+    words = set()
+    for text in (learner.employer or "", *learner.mentees):
+        words |= {w.lower() for w in re.findall(r"[A-Za-z][\w'-]+", text)
+                  if len(w) >= 3 and w.lower() not in _STOP}
+    return words - {"mentee"}
+
+
+def _block_aspects(criterion: Criterion, block: Block) -> set[str]:
+    """Aspects from the block's own label, its column, else the nearest heading that has one."""
+    for text in (getattr(block, "label", None), getattr(block, "header", None)):
+        if text and (found := label_aspects(criterion, text)):
+            return found
+    for text in reversed(getattr(block, "context", ()) or ()):
+        if found := label_aspects(criterion, text):
+            return found
+    return set()
+
+
+def _context_model(criterion: Criterion, block: Block, talk: _Discourse) -> str | None:
+    context = list(getattr(block, "context", ()) or ())
+    if not context:
+        return None
+    docs = parse(context)
+    for text, doc in zip(reversed(context), reversed(docs)):
+        named, _ = _named(criterion, doc, text)
+        if len(named) == 1:
+            return named[0]
+    return None
+
+
+def map_models(cmap: CriterionMap, notes: list[Note], learner: Learner | None) -> None:
+    from evidencegen.mapping import Comparison, Hit
+
+    crit = cmap.criterion
+    _, _, comparing = _sets(crit)
+    setting_words = _setting_words(learner)
+    for note in notes:
+        talk = _Discourse()
+        hits: list[Hit] = []
+        extra: dict[str, str] = {}
+        carry: str | None = None
+        tables: dict[int, dict[int, str]] = defaultdict(dict)
+        blocks = list(note.blocks)
+        docs = parse(b.text for b in blocks)
+        for block, bdoc in zip(blocks, docs):
+            if block.kind == "heading":
+                named, more = _named(crit, bdoc, block.text)
+                extra.update(more)
+                talk.mention(named)
+                carry = named[0] if len(named) == 1 else None
+                continue
+            base = _context_model(crit, block, talk)
+            table = getattr(block, "table", None)
+            if table is not None and getattr(block, "column", None) == 0:
+                named, more = _named(crit, bdoc, block.text)
+                if len(named) == 1:
+                    tables[table][block.row] = named[0]
+            label_aspect = _block_aspects(crit, block)
+            sdocs = parse(s.text for s in block.sentences)
+            for sentence, doc in zip(block.sentences, sdocs):
+                named, more = _named(crit, doc, sentence.text)
+                extra.update(more)
+                back = _anaphora(crit, sentence.text, talk)
+                subjects = named or back or ([base] if base else []) or (
+                    [carry] if carry else [])
+                cues = {m.pattern.id for m in comparing(doc) if not wrong_sense(m)}
+                related = list(dict.fromkeys([*named, *back]))
+                if cues & _STRONG_CUES and len(related) < 2:
+                    context_model = base or carry
+                    other = context_model if context_model not in related else None
+                    other = other or talk.recent_other(set(related))
+                    if other:
+                        related.append(other)
+                if cues and len(related) >= 2:
+                    cmap.comparisons.append(Comparison(
+                        note, sentence.line, sentence.text, tuple(related),
+                        "compare/" + "+".join(sorted(cues))))
+                talk.mention([*back, *named])
+                if len(named) == 1:
+                    carry = named[0]
+                elif base:
+                    carry = carry or base
+                if not subjects:
+                    continue
+                aspects = set(label_aspect) | _wording_aspects(crit, doc, setting_words)
+                if not aspects:
+                    aspects = {"how"}
+                rule = "label" if label_aspect else "wording"
+                for element in dict.fromkeys(subjects):
+                    hits.append(Hit(element, note, sentence.line, sentence.text,
+                                    tuple(a for a in ASPECTS if a in aspects), rule))
+        for rows in tables.values():
+            models = list(dict.fromkeys(rows.values()))
+            if len(models) >= 2:
+                first = next(b for b in blocks if getattr(b, "table", None) is not None)
+                cmap.comparisons.append(Comparison(
+                    note, first.line, "Comparison table: " + ", ".join(
+                        cmap.element(m).name if not m.startswith("other:") else extra.get(m, m)
+                        for m in models), tuple(models), "compare/table"))
+        _keep_described(cmap, note, hits, extra)
+
+
+def _keep_described(cmap: CriterionMap, note: Note, hits: list, extra: dict[str, str]) -> None:
+    """Unlisted models count when at least ``min_sentences`` sentences are about them."""
+    spec = cmap.criterion.open_models
+    need = spec.min_sentences if spec else 1
+    counts: dict[str, int] = defaultdict(int)
+    for h in hits:
+        counts[h.element] += 1
+    for h in hits:
+        if h.element.startswith("other:") and counts[h.element] < need:
+            continue
+        if h.element.startswith("other:"):
+            cmap.unlisted[h.element] = extra.get(h.element, h.element[6:])
+        cmap.hits.append(h)
+    cmap.comparisons[:] = [c for c in cmap.comparisons if c.note is not note or all(
+        not e.startswith("other:") or counts[e] >= need for e in c.elements)]
