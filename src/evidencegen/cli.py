@@ -412,6 +412,28 @@ def criteria_cmd(ac: str | None, choice: str | None) -> None:
 
 
 @cli.command()
+@click.argument("note", type=click.Path(path_type=Path, dir_okay=False, exists=True))
+@click.option("-c", "--criterion", "criteria", multiple=True, metavar="AC",
+              help="Only this criterion (repeat for more). Default: every judged criterion.")
+def explain(note: Path, criteria: tuple[str, ...]) -> None:
+    """Show one note sentence by sentence: what counted as evidence, and why not elsewhere.
+
+    A line starting + counted (with the words it rests on and who did it); a line
+    starting - was considered and did not count, with the reason (negated, a plan,
+    a general statement, someone else, a source, or a word in another sense).
+
+    \b
+    Example:
+      evidencegen explain my-portfolio/sessions/2026-09-03-catch-up.md
+    """
+    from evidencegen.explain import explain_note, explain_text
+
+    analysis, lines = explain_note(note, criteria)
+    click.echo(f"{note}: {analysis.learner.name}")
+    click.echo(explain_text(lines), nl=False)
+
+
+@cli.command()
 @click.argument("folder", type=click.Path(path_type=Path, file_okay=False))
 def init(folder: Path) -> None:
     """Make a new learner folder with an example learner.yaml and example notes.
