@@ -162,7 +162,7 @@ def locate(note: Note, text: str) -> str | None:
     joined = " ".join(note.paragraphs)
     if in_lines == 0:
         if joined.count(text):
-            return "found only across a line break"
+            return "not on one line (it spans a line or paragraph break)"
         return "not found"
     if joined.count(text) != 1 or in_lines != 1:
         return f"occurs {max(in_lines, joined.count(text))} times"

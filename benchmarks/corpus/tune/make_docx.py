@@ -11,12 +11,13 @@ Writes three .docx notes (their labels are in each learner's labels.yaml):
 - T-05/sessions/2026-05-06-session-3.docx: a session note with bold-only paragraphs as
   pseudo-headings and 'List Bullet' paragraphs under them.
 
-The core properties carry a fixed date so that a rerun gives the same text.
+The core properties and the zip entries carry a fixed date, so a rerun gives the same bytes.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import zipfile
 from pathlib import Path
 
 import docx
@@ -35,6 +36,19 @@ def new_document(title: str, author: str) -> docx.Document:
     props.last_modified_by = author
     document.styles["Normal"].font.size = Pt(11)
     return document
+
+
+def save(document: docx.Document, out: Path) -> None:
+    """Save, then rewrite the zip with fixed entry times so a rerun gives the same bytes."""
+    out.parent.mkdir(parents=True, exist_ok=True)
+    document.save(out)
+    with zipfile.ZipFile(out) as z:
+        entries = [(info.filename, z.read(info.filename)) for info in z.infolist()]
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, data in entries:
+            info = zipfile.ZipInfo(name, date_time=(2026, 11, 1, 9, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            z.writestr(info, data)
 
 
 def bold_paragraph(document: docx.Document, text: str) -> None:
@@ -129,8 +143,7 @@ def models_for_ward_3() -> None:
     ):
         d.add_paragraph(ref)
     out = HERE / "T-04" / "reading" / "models-for-ward-3.docx"
-    out.parent.mkdir(parents=True, exist_ok=True)
-    d.save(out)
+    save(d, out)
 
 
 def witness_testimony() -> None:
@@ -167,8 +180,7 @@ def witness_testimony() -> None:
     ):
         d.add_paragraph(text)
     out = HERE / "T-04" / "witness" / "2026-05-12-witness-testimony.docx"
-    out.parent.mkdir(parents=True, exist_ok=True)
-    d.save(out)
+    save(d, out)
 
 
 def session_3_mentee_e() -> None:
@@ -208,8 +220,7 @@ def session_3_mentee_e() -> None:
         for item in items:
             d.add_paragraph(item, style="List Bullet")
     out = HERE / "T-05" / "sessions" / "2026-05-06-session-3.docx"
-    out.parent.mkdir(parents=True, exist_ok=True)
-    d.save(out)
+    save(d, out)
 
 
 def main() -> None:
