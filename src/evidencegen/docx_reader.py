@@ -15,18 +15,23 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from markupsafe import Markup, escape
-
 from evidencegen.errors import NoteError
-from evidencegen.readers import Block, Note, _block, _note_type, parse_date
+from evidencegen.readers import Note, _note_type, blocks_html, date_from_name
 from evidencegen.schema import Decision
+from evidencegen.structure import (
+    Block,
+    Cell,
+    Outline,
+    body_references,
+    make_block,
+    split_header,
+)
 from evidencegen.text import word_count
 
 MAX_DOCX_BYTES = 50 * 1024 * 1024
 _CITE = re.compile(r"\s*\[[^\[\]]+, line \d+\]\s*$")
 _SESSION_HEAD = re.compile(r"^(\d{1,2} [A-Z][a-z]+ \d{4})(?: with (.+))?$")
 _DATED_HEAD = re.compile(r"^(Observation|Witness)(?:, (\d{1,2} [A-Z][a-z]+ \d{4}))?$")
-_DATED_NAME = re.compile(r"^(\d{4}-\d{2}-\d{2})")
 _SKIP_STYLES = {"Guidance", "Meta", "Placeholder", "Fill In", "Title", "Header", "Footer"}
 _SKIP_SECTIONS = {"Evidence map", "Still missing", "Authenticity declaration",
                   "Assessor decision", "Notes mapped to this criterion"}
@@ -40,19 +45,62 @@ class _Para:
     in_table: bool
     row: list[str] = field(default_factory=list)  # the row's cells, for table paragraphs
     column: int = 0
+    heading: int = 0  # Heading n, Title: n (Title: 1)
+    list_level: int = 0  # list items: 1 = top
+    bold: bool = False  # every run with text is bold
+    table: int = -1  # table paragraphs: the table's index and the row's
+    row_index: int = 0
+
+
+def _heading_level(style: str) -> int:
+    if style == "Title":
+        return 1
+    if not style.startswith("Heading"):
+        return 0
+    digits = style.removeprefix("Heading").strip()
+    return min(int(digits), 6) if digits.isdigit() and int(digits) else 1
+
+
+def _list_level(paragraph, style: str) -> int:
+    """Word's list items: numbering on the paragraph (its level), or a List style."""
+    ppr = paragraph._p.pPr
+    num = ppr.numPr if ppr is not None else None
+    if num is not None and num.numId is not None and num.numId.val != 0:
+        return (num.ilvl.val if num.ilvl is not None else 0) + 1
+    if style.startswith(("List Bullet", "List Number")):
+        digits = style.split()[-1]
+        return int(digits) if digits.isdigit() else 1
+    return 0
+
+
+def _bold(run) -> bool:
+    if run.bold is not None:
+        return bool(run.bold)
+    return bool(run.style is not None and run.style.font.bold)
+
+
+def _all_bold(paragraph) -> bool:
+    runs = [r for r in paragraph.runs if r.text.strip()]
+    return bool(runs) and all(_bold(r) for r in runs)
 
 
 def _paragraphs(doc) -> Iterator[_Para]:
+    """Every paragraph in document order, table cells included, numbered from 1."""
     from docx.table import Table
     from docx.text.paragraph import Paragraph
 
     number = 0
+    tables = 0
     for item in doc.iter_inner_content():
         if isinstance(item, Paragraph):
             number += 1
-            yield _Para(number, item.text, item.style.name if item.style else "", False)
+            style = item.style.name if item.style else ""
+            level = _heading_level(style)
+            yield _Para(number, item.text, style, False, heading=level,
+                        list_level=0 if level else _list_level(item, style),
+                        bold=_all_bold(item))
         elif isinstance(item, Table):
-            for row in item.rows:
+            for r, row in enumerate(item.rows):
                 cells = row.cells
                 texts = [c.text for c in cells]
                 for col, cell in enumerate(cells):
@@ -61,7 +109,8 @@ def _paragraphs(doc) -> Iterator[_Para]:
                     for p in cell.paragraphs:
                         number += 1
                         yield _Para(number, p.text, p.style.name if p.style else "", True,
-                                    texts, col)
+                                    texts, col, table=tables, row_index=r)
+            tables += 1
 
 
 def _open(path: Path):
@@ -98,14 +147,11 @@ class _Draft:
 
 
 def _finish(d: _Draft, path: Path, rel: str, index: int) -> Note:
-    html = Markup("".join(
-        f"<h4 class=\"note-heading\">{escape(b.text)}</h4>\n" if b.kind == "heading"
-        else f"<p>{escape(b.text)}</p>\n" for b in d.blocks))
     return Note(
         path=path, rel=f"{rel}#{index}" if index else rel, type=d.type, title=d.title,
         date=d.date, mentee=d.mentee, duration=None, mode=None, criteria=d.criteria,
         criteria_line=1, author_name=None, author_role=None, references=tuple(d.references),
-        blocks=tuple(d.blocks), html=html,
+        blocks=tuple(d.blocks), html=blocks_html(d.blocks),
         words=sum(word_count(b.text) for b in d.blocks if b.kind != "heading"))
 
 
@@ -131,22 +177,49 @@ def read_docx(path: Path, folder: Path) -> list[Note]:
         return _read_form(doc, path, rel, category.removeprefix("evidencegen form: "))
     if _is_generated(doc):
         return _read_draft(doc, path, rel)
-    blocks = []
-    for p in _paragraphs(doc):
-        if not p.text.strip():
-            continue
-        kind = "heading" if p.style.startswith(("Heading", "Title")) else "paragraph"
-        blocks.append(_block(kind, p.text, p.number))
-    date = None
-    if m := _DATED_NAME.match(path.name):
-        try:
-            date = parse_date(m.group(1))
-        except ValueError as exc:
-            raise NoteError(f"the date in this file's name: {exc}", path) from None
+    blocks = _outline(doc)
+    date = date_from_name(path)
     parts = path.relative_to(folder).parts
     title = next((b.text for b in blocks if b.kind == "heading"), path.stem)
-    draft = _Draft(_note_type(parts), title, date, blocks=blocks)
+    draft = _Draft(_note_type(parts), title, date, blocks=blocks,
+                   references=body_references(blocks))
     return [_finish(draft, path, rel, 0)]
+
+
+def _outline(doc) -> list[Block]:
+    """A learner's own document as structured text, the same as a Markdown note: headings
+    by style, bold-only paragraphs as pseudo-headings, list levels, and table cells under
+    their column's header (the first row)."""
+    out = Outline()
+    tables: dict[int, dict[int, dict[int, Cell]]] = {}  # table → row → column → cell
+
+    def flush() -> None:
+        for index, rows in tables.items():
+            grid = [[cols.get(c, (0, "")) for c in range(max(cols) + 1)]
+                    for _, cols in sorted(rows.items())]
+            header, body = split_header(grid)
+            out.table(index, header, body)
+        tables.clear()
+
+    for p in _paragraphs(doc):
+        if p.in_table:
+            cells = tables.setdefault(p.table, {}).setdefault(p.row_index, {})
+            if p.column in cells:  # the cell's next paragraph, one line further on
+                cells[p.column] = (cells[p.column][0], f"{cells[p.column][1]}\n{p.text}")
+            else:
+                cells[p.column] = (p.number, p.text)
+            continue
+        flush()
+        if not p.text.strip():
+            continue
+        if p.heading:
+            out.heading(p.text, p.number, p.heading)
+        elif p.list_level:
+            out.item(p.text, p.number, p.list_level, p.bold)
+        else:
+            out.paragraph(p.text, p.number, bold_only=p.bold)
+    flush()
+    return out.blocks
 
 
 def _read_form(doc, path: Path, rel: str, form: str) -> list[Note]:
@@ -174,7 +247,7 @@ def _read_form(doc, path: Path, rel: str, form: str) -> list[Note]:
             section = p.text
         elif section in ("What the assessor observed", "What the witness saw") and \
                 p.text.strip() and not p.in_table:
-            blocks.append(_block("paragraph", p.text, p.number))
+            blocks.append(make_block("paragraph", p.text, p.number))
     mentee = facts.get("Mentee (pseudonym)", "").split(",")[0].strip() or None
     draft = _Draft(form if form in ("observation", "witness") else "observation", title, date,
                    mentee, (criterion.group(1),) if criterion else (), blocks)
@@ -202,7 +275,8 @@ def _read_draft(doc, path: Path, rel: str) -> list[Note]:
                     notes.append(models)
                 current = models
                 if section == "How the models compare":
-                    models.blocks.append(_block("heading", "Comparing the models", p.number))
+                    models.blocks.append(make_block("heading", "Comparing the models", p.number,
+                                                     level=1))
             elif section not in _SKIP_SECTIONS and section not in (
                     "Session records", "Observation and witness evidence", "Reflection"):
                 current = _Draft("reflection", section, criteria=ac)
@@ -226,16 +300,18 @@ def _read_draft(doc, path: Path, rel: str) -> list[Note]:
         if current is models and p.in_table:
             if p.column == 0:  # the model's name starts its own heading
                 if p.row and p.row[0] == p.text:
-                    models.blocks.append(_block("heading", text, p.number))
+                    models.blocks.append(make_block("heading", text, p.number, level=1))
                 continue
             if text == "\u2013" or p.row[0] == "Model":
                 continue
-            models.blocks.append(_block("paragraph", text, p.number))
+            models.blocks.append(make_block("paragraph", text, p.number))
         elif section == "References" and current is models:
             models.references.append(text)
         elif not p.in_table:
-            kind = "heading" if p.style.startswith("Heading") else "paragraph"
-            current.blocks.append(_block(kind, text, p.number))
+            if p.heading:
+                current.blocks.append(make_block("heading", text, p.number, level=p.heading))
+            else:
+                current.blocks.append(make_block("paragraph", text, p.number))
     return [_finish(d, path, rel, i + 1) for i, d in enumerate(notes) if d.blocks or d.references]
 
 

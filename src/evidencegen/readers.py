@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -24,7 +25,15 @@ from evidencegen.schema import (
     parse_date,
     validate,
 )
-from evidencegen.text import split_sentences, word_count
+from evidencegen.structure import (
+    Block,
+    Sentence,
+    body_references,
+    markdown_blocks,
+    merge_references,
+    text_blocks,
+)
+from evidencegen.text import word_count
 from evidencegen.yamlio import KeyLines, load_yaml
 
 NOTE_SUFFIXES = {".md", ".markdown", ".txt", ".docx"}
@@ -41,22 +50,6 @@ _FOLDER_TYPES = {
 }
 _DATED_NAME = re.compile(r"^(\d{4}-\d{2}-\d{2})")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
-
-
-@dataclass(frozen=True)
-class Sentence:
-    text: str
-    line: int
-
-
-@dataclass(frozen=True)
-class Block:
-    """A paragraph, list item, quote or heading of a note, with its first line in the file."""
-
-    kind: str
-    text: str
-    line: int
-    sentences: tuple[Sentence, ...]
 
 
 @dataclass(frozen=True)
@@ -106,6 +99,7 @@ def _markdown() -> MarkdownIt:
     # Raw HTML is text, never markup; images are never fetched (a note is data, not a page).
     md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
     md.disable(["image", "html_inline", "html_block"])
+    md.enable("table")  # learners compare models in tables; cells are escaped like the rest
     # A note's own headings sit under the document's headings (h1-h3), so they become h4.
     md.add_render_rule("heading_open", lambda *a, **k: '<h4 class="note-heading">')
     md.add_render_rule("heading_close", lambda *a, **k: "</h4>\n")
@@ -192,50 +186,22 @@ def _note_type(rel_parts: tuple[str, ...]) -> str:
     return "reflection"
 
 
-def _markdown_blocks(body: str, offset: int) -> list[Block]:
-    blocks: list[Block] = []
-    tokens = _MD.parse(body)
-    container = "paragraph"
-    for i, tok in enumerate(tokens):
-        if tok.type in ("bullet_list_open", "ordered_list_open"):
-            container = "list_item"
-        elif tok.type in ("bullet_list_close", "ordered_list_close"):
-            container = "paragraph"
-        elif tok.type == "blockquote_open":
-            container = "quote"
-        elif tok.type == "blockquote_close":
-            container = "paragraph"
-        if tok.type != "inline" or not tokens[i - 1].map:
-            continue
-        parent = tokens[i - 1]
-        kind = "heading" if parent.type == "heading_open" else container
-        text = "".join(
-            "\n" if c.type in ("softbreak", "hardbreak") else c.content
-            for c in (tok.children or [])
-            if c.type in ("text", "code_inline", "softbreak", "hardbreak")
-        )
-        blocks.append(_block(kind, text, offset + parent.map[0] + 1))
-    return blocks
+def blocks_html(blocks: Iterable[Block]) -> Markup:
+    """HTML for notes that are not Markdown (text, Word): escaped paragraphs and headings."""
+    return Markup("".join(
+        f'<h4 class="note-heading">{escape(b.text)}</h4>\n' if b.kind == "heading"
+        else f"<p>{escape(b.text)}</p>\n" for b in blocks))
 
 
-def _text_blocks(body: str, offset: int) -> list[Block]:
-    blocks = []
-    for m in re.finditer(r"(?:[^\n]*\S[^\n]*(?:\n|$))+", body):
-        line = offset + body[: m.start()].count("\n") + 1
-        blocks.append(_block("paragraph", m.group().strip("\n"), line))
-    return blocks
-
-
-def _block(kind: str, text: str, line: int) -> Block:
-    sentences = tuple(
-        Sentence(s, line + text[:off].count("\n"))
-        for off, s in split_sentences(text)
-    )
-    return Block(kind, " ".join(text.split()), line, sentences)
-
-
-def _text_html(blocks: list[Block]) -> Markup:
-    return Markup("".join(f"<p>{escape(b.text)}</p>\n" for b in blocks))
+def date_from_name(path: Path) -> dt.date | None:
+    """The date a file name starts with (2026-09-03-catch-up.md), or None."""
+    m = _DATED_NAME.match(path.name)
+    if m is None:
+        return None
+    try:
+        return parse_date(m.group(1))
+    except ValueError as exc:
+        raise NoteError(f"the date in this file's name: {exc}", path) from None
 
 
 def _title(fm: FrontMatter | None, blocks: list[Block], path: Path) -> str:
@@ -265,14 +231,9 @@ def read_note(path: Path, folder: Path, guard: Guard | None = None) -> Note:
         fm = validate(FrontMatter, data, lines, path, NoteError, first_line=1)
     rel_parts = path.relative_to(folder).parts
     is_markdown = path.suffix.lower() in {".md", ".markdown"}
-    blocks = _markdown_blocks(body, offset) if is_markdown else _text_blocks(body, offset)
-    html = Markup(_MD.render(body)) if is_markdown else _text_html(blocks)
-    date = fm.date if fm and fm.date else None
-    if date is None and (m := _DATED_NAME.match(path.name)):
-        try:
-            date = parse_date(m.group(1))
-        except ValueError as exc:
-            raise NoteError(f"the date in this file's name: {exc}", path) from None
+    blocks = markdown_blocks(_MD.parse(body), offset) if is_markdown else text_blocks(body, offset)
+    html = Markup(_MD.render(body)) if is_markdown else blocks_html(blocks)
+    date = fm.date if fm and fm.date else date_from_name(path)
     author = fm.author if fm else None
     return Note(
         path=path,
@@ -287,7 +248,7 @@ def read_note(path: Path, folder: Path, guard: Guard | None = None) -> Note:
         criteria_line=lines.get(("criteria",), 1),
         author_name=author.name if author else None,
         author_role=author.role if author else None,
-        references=tuple(fm.references) if fm else (),
+        references=merge_references(fm.references if fm else (), body_references(blocks)),
         blocks=tuple(blocks),
         html=html,
         words=sum(word_count(b.text) for b in blocks if b.kind != "heading"),
@@ -349,18 +310,30 @@ def _read_any(path: Path, folder: Path, guard: Guard | None = None) -> tuple[Not
 
 
 def redact_note(note: Note, guard: Guard) -> Note:
-    """Redact a note already split into blocks (Word files), keeping paragraph numbers."""
+    """Redact a note already split into blocks (Word files), keeping paragraph numbers.
+
+    Each sentence is redacted on its own line; the block's label, context and header
+    repeat text found elsewhere, so they are redacted without a second finding.
+    """
+    def clean(text: str) -> str:
+        return guard.redact(text, note.rel)[0]
+
     blocks, findings = [], []
     for b in note.blocks:
-        text, found = guard.redact(b.text, note.rel, b.line)
-        findings.extend(Finding(f.kind, f.path, b.line) for f in found)
-        blocks.append(_block(b.kind, text, b.line) if found else b)
-    if not findings:
+        sentences = []
+        for s in b.sentences:
+            text, found = guard.redact(s.text, note.rel, s.line)
+            findings.extend(found)
+            sentences.append(Sentence(text, s.line) if found else s)
+        new = replace(b, text=clean(b.text), sentences=tuple(sentences),
+                      label=clean(b.label) if b.label else None,
+                      context=tuple(clean(c) for c in b.context),
+                      header=clean(b.header) if b.header else None)
+        blocks.append(new if new != b else b)
+    if not findings and all(n is o for n, o in zip(blocks, note.blocks, strict=True)):
         return note
-    html = Markup("".join(
-        f'<h4 class="note-heading">{escape(b.text)}</h4>\n' if b.kind == "heading"
-        else f"<p>{escape(b.text)}</p>\n" for b in blocks))
-    return replace(note, blocks=tuple(blocks), html=html, findings=tuple(findings))
+    return replace(note, blocks=tuple(blocks), html=blocks_html(blocks),
+                   findings=tuple(findings))
 
 
 def read_document(path: Path) -> Learner:
