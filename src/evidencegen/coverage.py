@@ -296,13 +296,19 @@ def coverage_json(
         evidence: list[dict[str, Any]] = []
         if cov.evidence is not None:
             for hit in cov.evidence.hits:
-                evidence.append({"element": hit.element, "source": hit.note.rel,
-                                 "line": hit.line, "quote": hit.quote,
-                                 "aspects": list(hit.aspects)})
+                item = {"element": hit.element, "source": hit.note.rel,
+                        "line": hit.line, "quote": hit.quote, "aspects": list(hit.aspects),
+                        "rule": hit.rule}
+                if hit.clause:
+                    item.update(clause=hit.clause, actor=hit.actor)
+                if not cov.evidence.element(hit.element).listed:
+                    item["element_name"] = cov.evidence.element(hit.element).name
+                    item["listed"] = False
+                evidence.append(item)
             for comp in cov.evidence.comparisons:
                 evidence.append({"element": None, "kind": "comparison",
                                  "elements": list(comp.elements), "source": comp.note.rel,
-                                 "line": comp.line, "quote": comp.quote})
+                                 "line": comp.line, "quote": comp.quote, "rule": comp.rule})
             for note in cov.evidence.explicit:
                 evidence.append({"element": None, "kind": "mapped by the learner",
                                  "source": note.rel, "line": note.criteria_line,
@@ -319,6 +325,10 @@ def coverage_json(
             "rules": [r.__dict__ for r in cov.rules],
             "missing_elements": [e.id for e in cov.missing_elements],
             "evidence": evidence,
+            "rejected": [
+                {"element": r.element, "source": r.note.rel, "line": r.line, "quote": r.quote,
+                 "reason": r.reason, "why": r.why, "rule": r.rule, "clause": r.clause}
+                for r in (cov.evidence.rejected if cov.evidence is not None else [])],
         })
     return {
         "learner": {"id": learner.learner_id, "name": learner.name},

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import textwrap
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,6 +22,11 @@ if TYPE_CHECKING:
 WIDTH = 80
 STATE_WORDS = {"not_started": "not started", "in_progress": "in progress", "ready": "ready",
                "met": "met", "signed_off": "signed off"}
+
+
+REASON_SHORT = {"negated": "negated", "hypothetical": "planned or hypothetical",
+                "generic": "general statements", "someone_else": "done by someone else",
+                "literature": "from sources", "wrong_sense": "words in another sense"}
 
 
 def _plain(text: str, state: str) -> str:
@@ -53,6 +59,13 @@ def text_report(
             details.extend(textwrap.wrap(f"{mark} {r.reason}", WIDTH, subsequent_indent="    "))
         if cov.decision is not None and cov.decision.decision == "not_yet":
             details.extend(textwrap.wrap(f"gap {cov.gaps[0]}", WIDTH, subsequent_indent="    "))
+        rejected = cov.evidence.rejected if cov.evidence is not None else []
+        if rejected:
+            kinds = Counter(r.reason for r in rejected)
+            said = ", ".join(f"{n} {REASON_SHORT[k]}" for k, n in kinds.most_common())
+            details.extend(textwrap.wrap(
+                f"not counted: {said} (see why with 'evidencegen explain NOTE')", WIDTH,
+                subsequent_indent="    "))
     unjudged = [ac for ac in acs if not analysis.coverage[ac].judged]
     if unjudged:
         details.append("")
@@ -98,7 +111,7 @@ def html_report(analysis: Analysis, acs: list[str], today: dt.date,
         "outcomes": outcomes, "states": list(STATE_LABELS), "labels": STATE_LABELS,
         "counts": {s: sum(1 for c in shown if c.status == s) for s in STATE_LABELS},
         "evidence_count": _evidence_count,
-        "element_name": lambda crit, element_id: crit.element(element_id).name,
+        "element_name": lambda crit, element_id: analysis.maps[crit.id].element(element_id).name,
     }
     html, _ = render_template(make_environment(templates), ["report.html.j2"], context)
     return html

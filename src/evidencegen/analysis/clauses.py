@@ -22,7 +22,10 @@ CLAUSE_DEPS = {"ROOT", "conj", "ccomp", "xcomp", "advcl", "relcl", "acl", "pcomp
                "csubjpass", "parataxis"}
 SUBJECT_DEPS = {"nsubj", "nsubjpass", "csubj", "csubjpass", "expl"}
 PERSON_PRONOUNS = {"she", "he", "they", "her", "him", "them"}
-PERSON_NOUNS = {"person", "lady", "woman", "man", "girl", "boy"}
+PERSON_NOUNS = {"person", "lady", "woman", "man", "girl", "boy", "nurse", "staff", "colleague",
+                "coordinator", "lead", "head", "team", "people", "inspector", "worker"}
+# nouns for people by what they do: coordinator, carer, therapist, assistant, resident
+_AGENTIVE = re.compile(r"(?:or|er|ist|ant|ent|ian|ee)$")
 
 # Actors
 LEARNER, PAIR, MENTEE, OTHER, GENERIC, ESSAY, THING = (
@@ -117,8 +120,8 @@ def _one(tok: Token, who: Who, lang: Language) -> str:
         if not who.first_person_is_learner:
             return PAIR if low in ("we", "us") else OTHER
         return PAIR if low in ("we", "us") else LEARNER
-    if low in who.mentee_names or (tok.pos_ == "PROPN" and low in who.mentee_names):
-        return MENTEE
+    if low in who.mentee_names and (len(low) > 1 or (tok.text.isupper() and tok.dep_ != "det")):
+        return MENTEE  # "Mentee A": a capital A that is a subject, not the article
     if low in who.learner_names:
         return LEARNER
     if lem in lang.actors.mentee_nouns and det & {"my", "our", "the", "his", "her"}:
@@ -145,7 +148,7 @@ def _one(tok: Token, who: Who, lang: Language) -> str:
         return LEARNER if who.first_person_is_learner else OTHER
     if det & {"her", "his"} and not who.first_person_is_learner and lem not in PERSON_NOUNS:
         return LEARNER  # an observer's "her explanations were clear"
-    if lem in PERSON_NOUNS:
+    if lem in PERSON_NOUNS or (tok.pos_ == "NOUN" and _AGENTIVE.search(lem)):
         return OTHER
     if tok.pos_ == "PRON" and lem in ("it", "this", "that", "which"):
         return THING
@@ -164,6 +167,9 @@ def actor_of(head: Token, who: Who, lang: Language | None = None) -> tuple[str, 
             return classify(agent, who, lang), "actor.passive_agent"
         if subj is not None and classify(subj, who, lang) in (LEARNER, PAIR):
             return OTHER, "actor.done_to_learner"  # "we were encouraged to ..."
+        owner = next((c for c in subj.children if c.dep_ == "poss"), None) if subj else None
+        if owner is not None and classify(owner, who, lang) == OTHER:
+            return OTHER, "actor.others_passive"  # "the home's targets were met"
         return (LEARNER if who.first_person_is_learner else LEARNER), "actor.passive_implicit"
     if subj is not None:
         return classify(subj, who, lang), "actor.subject"
@@ -237,11 +243,21 @@ def modality(head: Token, lang: Language | None = None) -> tuple[str, str] | Non
     return None
 
 
-def _plan_marker(text: str, lang: Language) -> str | None:
-    text = text.lower()
+def _plan_marker(heads: list[Token], lang: Language) -> str | None:
+    """A plan marker ("next time") that modifies this clause, a clause above it, or a
+    when/if clause hanging from one of them."""
+    doc = heads[0].doc
+    text = doc.text.lower()
+    in_chain = {h.i for h in heads}
     for marker in lang.modality.plan_markers:
-        if re.search(rf"\b{re.escape(marker)}\b", text):
-            return marker.replace(" ", "_")
+        for m in re.finditer(rf"\b{re.escape(marker)}\b", text):
+            tok = doc.char_span(m.start(), m.end(), alignment_mode="expand")
+            if tok is None:
+                continue
+            head = clause_head(tok[0])
+            if head.i in in_chain or (head.dep_ == "advcl" and head.head.i in in_chain) \
+                    or clause_head(head.head).i in in_chain and head.dep_ == "advcl":
+                return marker.replace(" ", "_")
     return None
 
 
@@ -272,15 +288,15 @@ def _reported_by_source(heads: list[Token], who: Who, lang: Language) -> str | N
 def prompt(doc: Doc, lang: Language | None = None) -> str | None:
     """An assignment prompt copied into the note: "Explain how you would ..."."""
     lang = lang or language()
-    root = next((t for t in doc if t.dep_ == "ROOT"), None)
-    if root is None:
+    words = [t for t in doc if not t.is_punct and not t.is_space]
+    if not words:
         return None
-    first = next((t for t in doc if not t.is_punct and not t.is_space), None)
-    if root is first and root.tag_ == "VB" and root._.lem in lang.modality.prompt_verbs \
-            and subject(root) is None:
-        if any(t.lower_ in ("you", "your", "why", "how") for t in doc):
-            return f"prompt.{root._.lem}"
-    if doc.text.rstrip().endswith("?") and any(t.lower_ in ("you", "your") for t in doc):
+    first = words[0]
+    addressed = any(t.lower_ in ("you", "your", "yourself") for t in doc)
+    if first.lower_ in lang.modality.prompt_verbs and addressed and not any(
+            t.dep_ in ("nsubj", "nsubjpass") and t.head is first for t in doc):
+        return f"prompt.{first.lower_}"
+    if doc.text.rstrip().endswith("?") and addressed:
         return "prompt.question"
     return None
 
@@ -318,9 +334,10 @@ def read_clause(tok: Token, who: Who, *, agreement: bool = False, negation_ok: b
                 if negation_ok:
                     break
                 return no("negated", rule, actor)
-    # Modality: planned, hoped, conditional, should...
+    # Modality: planned, hoped, conditional, should... An agreement pattern counts a future
+    # the two of them (or the mentee) are committed to, or anything under "we agreed".
     agreed = False
-    plan = _plan_marker(text, lang)
+    plan = _plan_marker(heads, lang)
     for i, head in enumerate(heads):
         if i and heads[i - 1].dep_ == "conj" and subject(heads[i - 1]) is not None:
             continue
@@ -328,16 +345,15 @@ def read_clause(tok: Token, who: Who, *, agreement: bool = False, negation_ok: b
         if found is None:
             continue
         kind, rule = found
-        if agreement and not plan and (kind == "future" or _agreeing(heads, lang)):
-            agreed = True
-            continue
-        if agreement and kind == "hypothetical" and _agreeing(heads, lang):
+        if agreement and not plan and (
+                _agreed_above(heads, i, lang)
+                or (kind == "future" and actor in (PAIR, MENTEE))):
             agreed = True
             continue
         return no("hypothetical", rule, actor)
-    if plan and not agreement:
+    if plan and not (agreement and _agreed_above(heads, -1, lang)):
         return no("hypothetical", f"modality.{plan}", actor)
-    if plan_context and not agreement and own.tag_ not in ("VBD", "VBN"):
+    if plan_context and not agreed and not agreement and own.tag_ not in ("VBD", "VBN"):
         return no("hypothetical", "modality.plan_heading", actor)
     # Who acted: the clause's actor, and no one else directing it from above.
     for head in heads[1:]:
@@ -362,9 +378,13 @@ def read_clause(tok: Token, who: Who, *, agreement: bool = False, negation_ok: b
     return Reading(actor, None, actor_rule, text, agreed)
 
 
-def _agreeing(heads: list[Token], lang: Language) -> bool:
-    return any(h._.lem in lang.modality.agreement_verbs and h.tag_ in ("VBD", "VBN")
-               for h in heads)
+def _agreed_above(heads: list[Token], i: int, lang: Language) -> bool:
+    """A realised agreement ("we agreed", "we have arranged") above clause ``i``."""
+    for head in heads[i + 1:] if i >= 0 else heads:
+        if head._.lem in lang.modality.agreement_verbs and head.tag_ in ("VBD", "VBN") \
+                and modality(head, lang) is None and negated(head, lang) is None:
+            return True
+    return False
 
 
 def _generic_we(head: Token) -> bool:

@@ -93,14 +93,18 @@ def _open_names(criterion: Criterion, text: str) -> list[tuple[str, str]]:
     rx = re.compile(rf"\b((?:[A-Z][\w'’-]*|[a-z][\w'’-]*)(?:\s+[A-Z][\w'’-]*){{0,2}})\s+"
                     rf"(?:{heads})s?\b|\b([A-Z]{{3,6}})\b(?=\s*(?:\(|model|approach|:|–|-|is|was))")
     for m in rx.finditer(text):
-        name = (m.group(1) or m.group(2) or "").strip()
-        first = name.split()[0].lower() if name else ""
-        if not name or first in spec.not_names or name.lower() in spec.not_names:
+        words = (m.group(1) or m.group(2) or "").split()
+        while words and words[0].lower() in spec.not_names:
+            words.pop(0)  # "The Lantern model" -> "Lantern"
+        if not words or not (words[0][0].isupper()):
             continue
-        if m.group(1) and not (name[0].isupper() or name.isupper()):
-            continue
-        if name.isupper() and len(name) <= 2:
-            continue
+        if m.group(1):
+            head = m.group(0).split()[-1].rstrip("s").lower()
+            name = " ".join([*words, head])
+        else:
+            name = words[0]
+            if len(name) <= 2:
+                continue
         out.append((f"other:{name.lower()}", name))
     return out
 

@@ -49,6 +49,9 @@ def load() -> Language:
 
         if not Token.has_extension("lem"):
             Token.set_extension("lem", getter=lambda t: t.lemma_.lower())
+            # the word as written too: the lemmatiser errs ("hoped" -> "hop"), patterns that
+            # list the inflected form still match
+            Token.set_extension("forms", getter=lambda t: [t.lemma_.lower(), t.lower_])
         _NLP = module.load(exclude=list(EXCLUDED))
     return _NLP
 

@@ -20,6 +20,9 @@ if TYPE_CHECKING:
 
 _POS = re.compile(r"@([A-Z|]+)$")
 T = TypeVar("T")
+# spaCy lemmatises object pronouns to the subject form: "us" -> "we"; a pattern may use either
+_PRONOUN_LEMMAS = {"us": "we", "me": "i", "him": "he", "them": "they", "her": "she",
+                   "myself": "i", "ourselves": "we"}
 
 
 @dataclass(frozen=True)
@@ -52,12 +55,13 @@ def token_spec(word: str) -> dict[str, Any]:
         spec["ORTH"] = {"IN": options} if len(options) > 1 else options[0]
         return spec
     options = word.lower().split("|")
+    options += [_PRONOUN_LEMMAS[o] for o in options if o in _PRONOUN_LEMMAS]
     if any(o.endswith("*") for o in options):
         alternation = "|".join(re.escape(o.rstrip("*")) + ("" if o.endswith("*") else "$")
                                for o in options)
         spec["_"] = {"lem": {"REGEX": f"^(?:{alternation})"}}
     else:
-        spec["_"] = {"lem": {"IN": options} if len(options) > 1 else options[0]}
+        spec["_"] = {"forms": {"INTERSECTS": options}}
     return spec
 
 

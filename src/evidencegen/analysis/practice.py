@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 _WORD = re.compile(r"[\w'’]+")
 _ADMISSION = {"admit", "apologise", "apologize", "sorry", "own", "honest", "say", "tell",
               "explain", "confess"}
-_NOT_NAMES = {"mentee", "the", "a", "an", "mr", "mrs", "ms", "miss", "dr", "new", "my"}
+_NOT_NAMES = {"mentee", "the", "an", "mr", "mrs", "ms", "miss", "dr", "new", "my"}
 
 
 def who_for(note: Note, learner: Learner | None) -> Who:
@@ -31,7 +31,7 @@ def who_for(note: Note, learner: Learner | None) -> Who:
     learner_names: set[str] = set()
     mentee_names: set[str] = set()
     if learner is not None:
-        learner_names = {w.lower() for w in _WORD.findall(learner.name)} - _NOT_NAMES
+        learner_names = {w.lower() for w in _WORD.findall(learner.name)} - _NOT_NAMES - {"a"}
         for mentee in learner.mentees:
             mentee_names |= {w.lower() for w in _WORD.findall(mentee)} - _NOT_NAMES
     if note.mentee:
@@ -51,7 +51,7 @@ def _anchor(match: Match):  # noqa: ANN202 - a spaCy Token
     A match that opens with "without"/"never" is judged on the clause it modifies.
     """
     if match.pattern.anchor:
-        for tok in match.span:
+        for tok in [*match.span, *match.span[0].ancestors]:
             if tok._.lem in match.pattern.anchor:
                 return tok
     first = match.span[0]

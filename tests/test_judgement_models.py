@@ -1,0 +1,163 @@
+"""1.1: models are recognised however she lays her notes out, and compared however she words it.
+
+Labelled bullets, bold pseudo-headings, nesting under a model's name, tables, comparisons by
+"the latter", "whereas", "unlike", "both", models outside the criteria file, and links to her
+setting through her workplace or mentee. The notes are written for these tests.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+from evidencegen.api import analyse
+from evidencegen.coverage import coverage_json
+
+LEARNER = """name: Rosa Field
+learner_id: T-200
+employer: Alder House Care Home
+programme_start: 2026-01-05
+mentees: [Mentee K]
+declaration: {signed: true, date: 2026-11-01}
+"""
+
+
+def _analyse(tmp_path: Path, body: str):
+    learner = tmp_path / "learner"
+    (learner / "reading").mkdir(parents=True)
+    (learner / "learner.yaml").write_text(LEARNER)
+    (learner / "reading" / "models.md").write_text(body)
+    return analyse(learner, today=dt.date(2026, 12, 1))
+
+
+def _aspects(analysis) -> dict[str, set[str]]:
+    out: dict[str, set[str]] = {}
+    for hit in analysis.maps["1.1"].hits:
+        out.setdefault(hit.element, set()).update(hit.aspects)
+    return out
+
+
+def _pairs(analysis) -> set[frozenset[str]]:
+    return {frozenset(c.elements) for c in analysis.maps["1.1"].comparisons}
+
+
+def test_labelled_bullets_under_a_model_heading_give_its_strengths_and_limitations(tmp_path):
+    analysis = _analyse(tmp_path, """# GROW
+
+The mentee sets a goal, looks at where things are now, then at options.
+
+- Pros: quick to learn for new seniors.
+- Cons – it assumes she already knows her goal.
+""")
+    assert {"strength", "limitation"} <= _aspects(analysis)["grow"]
+
+
+def test_bold_pseudo_headings_carry_the_aspect(tmp_path):
+    analysis = _analyse(tmp_path, """## Peer mentoring
+
+Two carers at the same level support each other.
+
+**Weaknesses**
+
+It can turn into a competition between them.
+
+**Plus side**
+
+It costs the home nothing extra.
+""")
+    assert {"strength", "limitation"} <= _aspects(analysis)["peer"]
+
+
+def test_nested_list_under_a_model_name_attributes_to_that_model(tmp_path):
+    analysis = _analyse(tmp_path, """Models I read about:
+
+- Reverse mentoring
+  - Downsides:
+    - senior staff can feel undermined
+  - Good points:
+    - the home keeps up with new apps
+- Group mentoring
+  - one mentor reaches several people at once
+""")
+    aspects = _aspects(analysis)
+    assert {"strength", "limitation"} <= aspects["reverse"]
+    assert "group" in aspects
+
+
+def test_the_latter_and_whereas_compare_two_models(tmp_path):
+    analysis = _analyse(tmp_path, """The apprentice model means learning by working beside
+someone experienced. Flash mentoring is one short conversation about a single question.
+The latter suits a busy shift, whereas the first needs months together.
+""")
+    assert frozenset({"apprentice", "flash"}) in _pairs(analysis)
+
+
+def test_unlike_the_first_compares_with_the_model_under_discussion(tmp_path):
+    analysis = _analyse(tmp_path, """## Situational mentoring
+
+A mentor is chosen for one task and the pairing ends when the task does.
+
+## Co-mentoring
+
+Two colleagues teach each other what each knows best.
+Unlike the first one, this keeps going for as long as both find it useful.
+""")
+    assert frozenset({"situational", "co_mentoring"}) in _pairs(analysis)
+
+
+def test_both_relates_the_last_two_models(tmp_path):
+    analysis = _analyse(tmp_path, """E-mentoring happens by video call and messages.
+Traditional mentoring pairs a senior with a junior colleague face to face.
+Both rely on the mentee being willing to speak up.
+""")
+    assert frozenset({"e_mentoring", "traditional"}) in _pairs(analysis)
+
+
+def test_a_comparison_table_compares_its_rows(tmp_path):
+    analysis = _analyse(tmp_path, """| Model | Strength | Limitation |
+|---|---|---|
+| Peer mentoring | cheap and friendly | can become competitive |
+| Reflective model | builds self-awareness | needs a motivated mentee |
+""")
+    assert frozenset({"peer", "reflective"}) in _pairs(analysis)
+    aspects = _aspects(analysis)
+    assert {"strength", "limitation"} <= aspects["peer"]
+    assert {"strength", "limitation"} <= aspects["reflective"]
+
+
+def test_a_model_in_no_list_is_recognised_and_marked(tmp_path):
+    analysis = _analyse(tmp_path, """## The Lantern model
+
+The Lantern model works in three steps: notice, name and next step.
+It is easy to remember on a busy floor.
+However it gives little help when the mentee is upset.
+""")
+    cmap = analysis.maps["1.1"]
+    unlisted = [e for e in {h.element for h in cmap.hits} if e.startswith("other:")]
+    assert unlisted == ["other:lantern model"]
+    assert {"strength", "limitation"} <= _aspects(analysis)["other:lantern model"]
+    report = coverage_json(analysis.learner, analysis.criteria, analysis.coverage, "2026-12-01")
+    item = next(e for c in report["criteria"] if c["id"] == "1.1" for e in c["evidence"]
+                if e["element"] == "other:lantern model")
+    assert item["listed"] is False and item["element_name"] == "Lantern model"
+    json.dumps(report)
+
+
+def test_a_model_only_named_once_is_not_counted(tmp_path):
+    analysis = _analyse(tmp_path, "I have heard of the Beacon approach at a study day.\n")
+    assert not [h for h in analysis.maps["1.1"].hits if h.element.startswith("other:")]
+
+
+def test_setting_link_through_her_mentee_or_workplace(tmp_path):
+    analysis = _analyse(tmp_path, """GROW gives a conversation four clear steps.
+With Mentee K I tend to use GROW because she likes a plan.
+At Alder House the reflective model would fit our night staff.
+""")
+    setting = {h.element for h in analysis.maps["1.1"].hits if "setting" in h.aspects}
+    assert {"grow", "reflective"} <= setting
+
+
+def test_a_negated_strength_reads_as_a_limitation(tmp_path):
+    analysis = _analyse(tmp_path, "Group mentoring does not suit mentees who are shy.\n")
+    assert "limitation" in _aspects(analysis)["group"]

@@ -1,0 +1,127 @@
+"""5.2: a technique counts only where the clause says she used it with her mentee.
+
+Each decoy kind an assessor rejects (generic, planned, negated, someone else, literature,
+another word sense) has a scenario here, and so does plain wording that does count. The
+sentences are written for these tests, not taken from the development corpus.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from evidencegen.api import analyse
+
+LEARNER = """name: Rosa Field
+learner_id: T-100
+employer: Alder House
+programme_start: 2026-01-05
+mentees: [Mentee K]
+declaration: {signed: true, date: 2026-11-01}
+"""
+
+
+def _judge(tmp_path: Path, body: str, folder: str = "sessions",
+           front: str = "type: session\ndate: 2026-03-02\nmentee: Mentee K\n"):
+    learner = tmp_path / "learner"
+    (learner / folder).mkdir(parents=True)
+    (learner / "learner.yaml").write_text(LEARNER)
+    (learner / folder / "2026-03-02-note.md").write_text(f"---\n{front}---\n{body}\n")
+    analysis = analyse(learner, today=dt.date(2026, 12, 1))
+    return analysis.maps["5.2"]
+
+
+def _counted(cmap) -> set[str]:
+    return {h.element for h in cmap.hits}
+
+
+def _reasons(cmap) -> set[str]:
+    return {r.reason for r in cmap.rejected}
+
+
+@pytest.mark.parametrize(("sentence", "reason"), [
+    ("It is important to listen to residents.", "generic"),
+    ("Good feedback is vital in care.", "generic"),
+    ("This essay discusses trust between mentor and mentee.", "generic"),
+    ("I will use open questions with her next time.", "hypothetical"),
+    ("Explain how you would give feedback to a mentee.", "hypothetical"),
+    ("If she struggles again I would praise her effort.", "hypothetical"),
+    ("I did not give her any feedback that day.", "negated"),
+    ("I never praised her work in that session.", "negated"),
+    ("The home received good feedback from the inspectors.", "someone_else"),
+    ("The deputy manager praised her for the audit.", "someone_else"),
+    ("We were encouraged to attend the training day.", "wrong_sense"),
+    ("Smith (2015) argues that mentors should listen carefully.", "literature"),
+    ("According to the handbook, a mentor gives praise often.", "literature"),
+    ("We had to talk through the rota for June.", "wrong_sense"),
+    ("The local NHS trust sent a new policy.", "wrong_sense"),
+])
+def test_a_decoy_is_not_evidence_and_says_why(tmp_path, sentence, reason):
+    cmap = _judge(tmp_path, sentence)
+    assert _counted(cmap) == set(), [(h.element, h.rule, h.clause) for h in cmap.hits]
+    assert reason in _reasons(cmap), [(r.element, r.reason, r.rule) for r in cmap.rejected]
+
+
+@pytest.mark.parametrize(("sentence", "technique"), [
+    ("I asked her what she thought had gone well.", "active_listening"),
+    ("We drew up together what she hoped to learn.", "goal_oriented"),
+    ("She led the handover and I only stepped in at the end.", "independence"),
+    ("We will meet on the first Monday of each month.", "regular_meetings"),
+    ("We'll review her targets at the next session.", "goal_oriented"),
+    ("I let her finish before I said anything.", "active_listening"),
+    ("I told her that what she says stays between us.", "mutual_trust"),
+    ("I could see she was upset, so I said it was normal to feel that way.",
+     "respect_empathy"),
+    ("I did not interrupt her while she talked it over.", "active_listening"),
+    ("I praised the way she handled the family's questions.", "positive_reinforcement"),
+    ("We moved our session to Thursday to fit around her night shifts.", "flexibility"),
+])
+def test_plain_wording_of_practice_counts(tmp_path, sentence, technique):
+    cmap = _judge(tmp_path, sentence)
+    assert technique in _counted(cmap), [(r.element, r.reason, r.rule) for r in cmap.rejected]
+
+
+def test_next_time_i_will_shows_nothing(tmp_path):
+    cmap = _judge(tmp_path, "Next time I will listen more and talk less.")
+    assert _counted(cmap) == set()
+    assert "hypothetical" in _reasons(cmap)
+
+
+def test_an_honest_admission_counts_although_negated(tmp_path):
+    cmap = _judge(tmp_path, "I forgot the handbook I had promised her and told her so "
+                            "straight away.")
+    assert "mutual_trust" in _counted(cmap)
+
+
+def test_in_an_observation_she_is_the_learner(tmp_path):
+    front = ("type: observation\ndate: 2026-03-02\nmentee: Mentee K\n"
+             "author: {name: Sam Lee, role: Assessor}\n")
+    cmap = _judge(tmp_path, "I watched the session. Rosa listened without interrupting and "
+                            "she praised K for the care plan.", "observations", front)
+    assert {"active_listening", "positive_reinforcement"} <= _counted(cmap)
+
+
+def test_in_an_observation_the_observers_own_actions_are_not_hers(tmp_path):
+    front = ("type: observation\ndate: 2026-03-02\nmentee: Mentee K\n"
+             "author: {name: Sam Lee, role: Assessor}\n")
+    cmap = _judge(tmp_path, "Afterwards I gave Rosa feedback on the session.",
+                  "observations", front)
+    assert "constructive_feedback" not in _counted(cmap)
+
+
+def test_every_judgement_keeps_its_rule_and_clause(tmp_path):
+    cmap = _judge(tmp_path, "I asked her what she thought had gone well. "
+                            "It is important to listen to residents.")
+    hit = next(h for h in cmap.hits if h.element == "active_listening")
+    assert hit.rule.startswith("active_listening/")
+    assert "asked" in hit.clause and hit.actor == "learner"
+    rejected = next(r for r in cmap.rejected if r.reason == "generic")
+    assert rejected.rule and rejected.line == 6 and "important" in rejected.quote
+
+
+def test_plans_under_an_actions_heading_are_not_practice(tmp_path):
+    cmap = _judge(tmp_path, "**Actions**\n\n- Give her feedback on the care plan.\n"
+                            "- Praise her for the audit.")
+    assert _counted(cmap) == set()
