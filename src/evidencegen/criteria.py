@@ -45,6 +45,7 @@ class Pattern(_Frozen):
     admission: bool = False  # a negated clause counts when she owned up to it
     negative: bool = False  # the pattern itself is negative ("did not judge"): no flip
     anchor: list[str] = []  # lemmas of the word whose clause is judged (default: 1st verb)
+    weak: bool = False  # counts only when nothing more specific counts in the sentence
 
 
 class Element(_Frozen):

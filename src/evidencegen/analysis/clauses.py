@@ -27,6 +27,8 @@ PERSON_NOUNS = {"person", "lady", "woman", "man", "girl", "boy", "nurse", "staff
 # nouns for people by what they do: coordinator, carer, therapist, assistant, resident
 _AGENTIVE = re.compile(r"(?:or|er|ist|ant|ent|ian|ee)$")
 
+_QUOTED_PROMPT = re.compile(r"[\"“‘':]\s*([A-Z][a-z]+)\b")
+
 # Actors
 LEARNER, PAIR, MENTEE, OTHER, GENERIC, ESSAY, THING = (
     "learner", "pair", "mentee", "someone_else", "generic", "essay", "thing")
@@ -182,7 +184,12 @@ def actor_of(head: Token, who: Who, lang: Language | None = None) -> tuple[str, 
         if head.head is not head:
             return actor_of(clause_head(head.head), who, lang)
     if head.dep_ == "conj" and head.head is not head:
-        return actor_of(clause_head(head.head), who, lang)
+        parent = clause_head(head.head)
+        found = actor_of(parent, who, lang)
+        while found[0] == THING and parent.dep_ != "ROOT" and parent.head is not parent:
+            parent = clause_head(parent.head)  # "how it had felt and did not argue"
+            found = actor_of(parent, who, lang)
+        return found
     if head.dep_ in ("advcl", "acl", "relcl", "pcomp") and head.head is not head:
         parent = clause_head(head.head)
         if parent is not head:
@@ -248,6 +255,10 @@ def _plan_marker(heads: list[Token], lang: Language) -> str | None:
     when/if clause hanging from one of them."""
     doc = heads[0].doc
     text = doc.text.lower()
+    opening = text.lstrip(" -*•\"'“")
+    for marker in lang.modality.plan_markers:
+        if opening.startswith(marker):
+            return marker.replace(" ", "_")  # "Next time, ...": the whole sentence is a plan
     in_chain = {h.i for h in heads}
     for marker in lang.modality.plan_markers:
         for m in re.finditer(rf"\b{re.escape(marker)}\b", text):
@@ -298,6 +309,9 @@ def prompt(doc: Doc, lang: Language | None = None) -> str | None:
         return f"prompt.{first.lower_}"
     if doc.text.rstrip().endswith("?") and addressed:
         return "prompt.question"
+    quoted = _QUOTED_PROMPT.search(doc.text)
+    if quoted and quoted.group(1).lower() in lang.modality.prompt_verbs and addressed:
+        return f"prompt.{quoted.group(1).lower()}"
     return None
 
 
@@ -337,7 +351,8 @@ def read_clause(tok: Token, who: Who, *, agreement: bool = False, negation_ok: b
     # Modality: planned, hoped, conditional, should... An agreement pattern counts a future
     # the two of them (or the mentee) are committed to, or anything under "we agreed".
     agreed = False
-    plan = _plan_marker(heads, lang)
+    # a clause in the past tense reports what happened, whatever "next time" hangs on
+    plan = None if own.tag_ == "VBD" else _plan_marker(heads, lang)
     for i, head in enumerate(heads):
         if i and heads[i - 1].dep_ == "conj" and subject(heads[i - 1]) is not None:
             continue
@@ -345,9 +360,10 @@ def read_clause(tok: Token, who: Who, *, agreement: bool = False, negation_ok: b
         if found is None:
             continue
         kind, rule = found
+        committed = actor_of(head, who, lang)[0] if i else actor
         if agreement and not plan and (
                 _agreed_above(heads, i, lang)
-                or (kind == "future" and actor in (PAIR, MENTEE))):
+                or (kind == "future" and committed in (PAIR, MENTEE))):
             agreed = True
             continue
         return no("hypothetical", rule, actor)
@@ -360,6 +376,8 @@ def read_clause(tok: Token, who: Who, *, agreement: bool = False, negation_ok: b
         up, _ = actor_of(head, who, lang)
         if head._.lem in lang.modality.directive_verbs and up in (OTHER, GENERIC):
             return no("someone_else", f"actor.directed_by_{up}", up)
+        if head._.lem in lang.literature.reporting_verbs and up == OTHER:
+            return no("someone_else", "actor.reported_by_someone_else", up)
         if up == GENERIC and subject(head) is not None and subject(head).dep_ == "expl":
             return no("generic", "actor.impersonal", up)
         if up == GENERIC and any(c._.lem in lang.generic.evaluative_adjectives

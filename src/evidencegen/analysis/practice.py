@@ -84,11 +84,14 @@ def judge_sentence(criterion: Criterion, doc, who: Who,  # noqa: ANN001 - a spaC
                                   and bool({t._.lem for t in doc} & _ADMISSION)),
                               actors=frozenset(match.pattern.actors), plan_context=plan)
         if reading.reason is None:
-            accepted[match.key] = (match.rule, reading, None)
+            accepted[match.key] = (match.rule, reading, None, match.pattern.weak)
             rejected.pop(match.key, None)
         else:
             rejected.setdefault(match.key, (match.rule, reading, reading.reason))
-    return accepted, rejected
+    # a weak cue ("I explained ...") stands only when nothing more specific does
+    if any(not weak for *_, weak in accepted.values()):
+        accepted = {k: v for k, v in accepted.items() if not v[3]}
+    return {k: v[:3] for k, v in accepted.items()}, rejected
 
 
 def map_practice(cmap: CriterionMap, notes: list[Note], learner: Learner | None) -> None:
