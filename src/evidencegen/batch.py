@@ -59,6 +59,9 @@ def find_learners(cohort: Path) -> list[Path]:
     return found
 
 
+PARSE_CACHE = ".evidencegen-parses"  # inside OUT: parses of notes, kept between runs
+
+
 def _tree_digest(h: Any, folder: Path) -> None:
     for path in sorted(folder.rglob("*")):
         if path.is_file() and not any(p.startswith(".") for p in path.relative_to(folder).parts):
@@ -106,6 +109,9 @@ def build_one(folder: Path, options: BuildOptions, force: bool) -> Outcome:
                 statuses = {c["id"]: c["status"] for c in data["criteria"]}
                 name = data["learner"]["name"]
                 return Outcome(str(folder), learner_id, "skipped", statuses=statuses, name=name)
+        from evidencegen.analysis.nlp import use_disk_cache
+
+        use_disk_cache(options.out / PARSE_CACHE)
         result = build(folder, options)
         html = html_report(result.analysis, [c.id for c in result.analysis.criteria
                                             .all_criteria()], options.today or dt.date.today(),

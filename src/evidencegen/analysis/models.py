@@ -182,15 +182,21 @@ def _block_aspects(criterion: Criterion, block: Block) -> set[str]:
     return set()
 
 
-def _context_model(criterion: Criterion, block: Block, talk: _Discourse) -> str | None:
-    context = list(getattr(block, "context", ()) or ())
-    if not context:
-        return None
-    docs = parse(context)
-    for text, doc in zip(reversed(context), reversed(docs)):
+def _context_models(criterion: Criterion, blocks: list[Block]) -> dict[str, str]:
+    """The one model each heading/list/row context string names (if it names one)."""
+    texts = list(dict.fromkeys(t for b in blocks for t in getattr(b, "context", ()) or ()))
+    found = {}
+    for text, doc in zip(texts, parse(texts)):
         named, _ = _named(criterion, doc, text)
         if len(named) == 1:
-            return named[0]
+            found[text] = named[0]
+    return found
+
+
+def _context_model(block: Block, models: dict[str, str]) -> str | None:
+    for text in reversed(getattr(block, "context", ()) or ()):
+        if text in models:
+            return models[text]
     return None
 
 
@@ -208,6 +214,9 @@ def map_models(cmap: CriterionMap, notes: list[Note], learner: Learner | None) -
         tables: dict[int, dict[int, str]] = defaultdict(dict)
         blocks = list(note.blocks)
         docs = parse(b.text for b in blocks)
+        sentence_docs = iter(parse(s.text for b in blocks if b.kind != "heading"
+                                   for s in b.sentences))
+        context_models = _context_models(crit, blocks)
         for block, bdoc in zip(blocks, docs):
             if block.kind == "heading":
                 named, more = _named(crit, bdoc, block.text)
@@ -215,15 +224,15 @@ def map_models(cmap: CriterionMap, notes: list[Note], learner: Learner | None) -
                 talk.mention(named)
                 carry = named[0] if len(named) == 1 else None
                 continue
-            base = _context_model(crit, block, talk)
+            base = _context_model(block, context_models)
             table = getattr(block, "table", None)
             if table is not None and getattr(block, "column", None) == 0:
                 named, more = _named(crit, bdoc, block.text)
                 if len(named) == 1:
                     tables[table][block.row] = named[0]
             label_aspect = _block_aspects(crit, block)
-            sdocs = parse(s.text for s in block.sentences)
-            for sentence, doc in zip(block.sentences, sdocs):
+            for sentence in block.sentences:
+                doc = next(sentence_docs)
                 named, more = _named(crit, doc, sentence.text)
                 extra.update(more)
                 back = _anaphora(crit, sentence.text, talk)

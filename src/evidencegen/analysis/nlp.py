@@ -8,7 +8,10 @@ reads are enabled: the tagger, parser, attribute ruler and lemmatiser (not NER).
 from __future__ import annotations
 
 import hashlib
+import os
+import tempfile
 from collections import OrderedDict
+from pathlib import Path
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
@@ -26,6 +29,8 @@ CACHE_SIZE = 20_000  # sentences; a cohort worker keeps its recent notes parsed
 
 _NLP: Language | None = None
 _CACHE: OrderedDict[str, Doc] = OrderedDict()
+_DISK: Path | None = None
+STATS = {"parsed": 0, "from_disk": 0}  # sentences; read by tests and benchmarks
 
 
 class ModelMissing(EvidencegenError):
@@ -60,15 +65,70 @@ def _key(text: str) -> str:
     return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
 
 
+def use_disk_cache(folder: Path | None) -> None:
+    """Keep parses on disk too (batch does), so a rerun re-parses only notes that changed."""
+    global _DISK
+    _DISK = folder
+
+
+def _disk_path(keys: list[str]) -> Path | None:
+    if _DISK is None or not keys:
+        return None
+    key = hashlib.blake2b("".join(keys).encode() + MODEL_VERSION.encode(),
+                          digest_size=16).hexdigest()
+    return _DISK / key[:2] / f"{key}.spacy"
+
+
+def _from_disk(path: Path | None, keys: list[str]) -> dict[str, Doc]:
+    if path is None or not path.is_file():
+        return {}
+    from spacy.tokens import DocBin
+
+    try:
+        docs = list(DocBin().from_bytes(path.read_bytes()).get_docs(load().vocab))
+    except (OSError, ValueError):
+        return {}  # a damaged cache entry is parsed again
+    if len(docs) != len(keys):
+        return {}
+    STATS["from_disk"] += len(docs)
+    return dict(zip(keys, docs))
+
+
+def _to_disk(path: Path | None, docs: list[Doc]) -> None:
+    if path is None:
+        return
+    from spacy.tokens import DocBin
+
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(DocBin(docs=docs).to_bytes())
+        os.replace(tmp, path)
+    except OSError:
+        pass  # the cache only saves time; a full disk must not fail a build
+
+
 def parse(texts: Iterable[str]) -> list[Doc]:
-    """Parse sentences, each as its own Doc; a text parsed before is not parsed again."""
+    """Parse sentences, each as its own Doc; a text parsed before is not parsed again.
+
+    The memory cache serves one process (a batch worker keeps its recent notes); with a
+    disk cache (``use_disk_cache``) a whole note's parses are kept between runs.
+    """
     texts = list(texts)
     keys = [_key(t) for t in texts]
     fresh: dict[str, Doc] = {}
     todo = {k: t for k, t in zip(keys, texts) if k not in _CACHE}
+    disk = _disk_path(keys) if todo else None
+    if todo:
+        fresh = _from_disk(disk, keys)
+        todo = {k: t for k, t in todo.items() if k not in fresh}
     if todo:
         nlp = load()
-        fresh = dict(zip(todo, nlp.pipe(todo.values(), batch_size=64)))
+        parsed = dict(zip(todo, nlp.pipe(todo.values(), batch_size=64)))
+        STATS["parsed"] += len(parsed)
+        fresh.update(parsed)
+        _to_disk(disk, [fresh.get(k) or _CACHE[k] for k in keys])
     out = []
     for key in keys:
         doc = fresh.get(key) or _CACHE[key]

@@ -1,0 +1,53 @@
+"""Parsing is the costly part of judging: a note already parsed is never parsed again.
+
+In one process the parses are kept in memory; batch keeps them on disk in OUT too, so an
+incremental run re-parses only the notes that changed.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from evidencegen.analysis import nlp
+from evidencegen.api import BuildOptions
+from evidencegen.batch import PARSE_CACHE, run_batch
+
+SAMPLES = Path(__file__).resolve().parents[1] / "samples"
+
+
+def test_a_note_parsed_once_is_served_from_memory():
+    first = nlp.parse(["I listened to her without interrupting."])[0]
+    before = dict(nlp.STATS)
+    again = nlp.parse(["I listened to her without interrupting."])[0]
+    assert again is first
+    assert nlp.STATS == before
+
+
+def test_parses_kept_on_disk_survive_a_new_process(tmp_path, monkeypatch):
+    texts = ["We agreed to meet every other Tuesday.", "She led the handover herself."]
+    monkeypatch.setattr(nlp, "_DISK", tmp_path)
+    nlp._CACHE.clear()
+    nlp.parse(texts)
+    assert len(list(tmp_path.rglob("*.spacy"))) == 1
+    nlp._CACHE.clear()  # as a new worker would start
+    before = dict(nlp.STATS)
+    docs = nlp.parse(texts)
+    assert nlp.STATS["parsed"] == before["parsed"]
+    assert nlp.STATS["from_disk"] == before["from_disk"] + 2
+    assert [t.lemma_ for t in docs[1]][:2] == ["she", "lead"]
+
+
+def test_incremental_batch_parses_only_the_changed_note(tmp_path):
+    cohort = tmp_path / "cohort"
+    shutil.copytree(SAMPLES / "part-way", cohort / "part-way")
+    out = tmp_path / "out"
+    options = BuildOptions(out=out, formats=("docx",))
+    run_batch(cohort, options, jobs=1)
+    cached = {p.name for p in (out / PARSE_CACHE).rglob("*.spacy")}
+    assert cached
+    note = next((cohort / "part-way" / "sessions").glob("*.md"))
+    note.write_text(note.read_text() + "\nI thanked her for staying late.\n")
+    run_batch(cohort, options, jobs=1)
+    now = {p.name for p in (out / PARSE_CACHE).rglob("*.spacy")}
+    assert cached < now and len(now - cached) == 1  # the changed note, and only it
