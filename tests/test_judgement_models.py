@@ -161,3 +161,11 @@ At Alder House the reflective model would fit our night staff.
 def test_a_negated_strength_reads_as_a_limitation(tmp_path):
     analysis = _analyse(tmp_path, "Group mentoring does not suit mentees who are shy.\n")
     assert "limitation" in _aspects(analysis)["group"]
+
+
+def test_a_contrast_with_little_help_is_a_limitation_not_a_strength(tmp_path):
+    analysis = _analyse(tmp_path, "Flash mentoring answers one question quickly.\n"
+                                  "However it gives little help when the mentee is upset.\n")
+    hits = [h for h in analysis.maps["1.1"].hits if "little help" in h.quote]
+    assert hits and all("limitation" in h.aspects and "strength" not in h.aspects
+                        for h in hits)

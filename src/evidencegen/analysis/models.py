@@ -141,19 +141,30 @@ def _anaphora(criterion: Criterion, text: str, talk: _Discourse) -> list[str]:
     return list(dict.fromkeys(found))
 
 
+_FEW = {"little", "few", "no", "limited", "less", "fewer"}
+
+
 def _wording_aspects(criterion: Criterion, doc: Doc, setting_words: set[str]) -> set[str]:
+    """Aspects from the sentence's wording; a negated or belittled strength is a limitation,
+    and a sentence that opens on a contrast ("However, ...") is not also a strength."""
     _, aspects, _ = _sets(criterion)
     found: set[str] = set()
+    contrast = False
     for m in aspects(doc):
         if wrong_sense(m):
             continue
-        neg = any(negated(h) for h in chain(m.span[0]))
+        neg = any(negated(h) for h in chain(m.span[0])) or any(
+            c.lower_ in _FEW for t in m.span for c in t.children if c.dep_ in ("amod", "det"))
         if m.key == "strength" and neg:
             found.add("limitation")
         elif m.key == "limitation" and neg and m.pattern.id in ("hard", "drawback"):
             continue
         else:
             found.add(m.key)
+            contrast = contrast or (m.key == "limitation" and m.pattern.id == "however"
+                                    and m.span.start <= 2)
+    if contrast:
+        found.discard("strength")
     lows = {t.lower_ for t in doc}
     if setting_words & lows:
         found.add("setting")
