@@ -391,6 +391,9 @@ def read_clause(tok: Token, who: Who, *, agreement: bool = False, negation_ok: b
         if actor in (GENERIC, ESSAY, THING):
             return no("generic", actor_rule if actor != THING else "actor.no_person", actor)
         return no("someone_else", actor_rule, actor)
+    if actor == MENTEE and not _learner_present(doc, who):
+        # the mentee alone, with no part by the learner, shows nothing of her mentoring
+        return no("someone_else", "actor.mentee_alone", actor)
     if own.tag_ in ("VBP", "VBZ") and actor == PAIR and _generic_we(own):
         return no("generic", "actor.we_in_general", actor)
     return Reading(actor, None, actor_rule, text, agreed)
@@ -403,6 +406,16 @@ def _agreed_above(heads: list[Token], i: int, lang: Language) -> bool:
                 and modality(head, lang) is None and negated(head, lang) is None:
             return True
     return False
+
+
+_FIRST_PERSON = {"i", "me", "my", "we", "us", "our", "myself", "ourselves"}
+
+
+def _learner_present(doc: Doc, who: Who) -> bool:
+    """Does the sentence mention the learner (her "I" or "we", or her name)?"""
+    if who.first_person_is_learner:
+        return any(t.lower_ in _FIRST_PERSON for t in doc)
+    return any(t.lower_ in who.learner_names for t in doc)
 
 
 def _generic_we(head: Token) -> bool:
