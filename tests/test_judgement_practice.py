@@ -125,3 +125,34 @@ def test_plans_under_an_actions_heading_are_not_practice(tmp_path):
     cmap = _judge(tmp_path, "**Actions**\n\n- Give her feedback on the care plan.\n"
                             "- Praise her for the audit.")
     assert _counted(cmap) == set()
+
+
+def test_the_mentee_alone_shows_nothing_of_her_mentoring(tmp_path):
+    cmap = _judge(tmp_path, "K ran the handover on her own last Thursday.")
+    assert _counted(cmap) == set()
+    assert "someone_else" in _reasons(cmap)
+
+
+def test_the_mentee_leading_while_she_steps_back_counts(tmp_path):
+    cmap = _judge(tmp_path, "K ran the handover on her own while I stayed in the office.")
+    assert "independence" in _counted(cmap)
+
+
+def test_every_pattern_in_the_shipped_criteria_compiles():
+    from evidencegen.analysis.patterns import PatternSet
+    from evidencegen.criteria import resolve_criteria
+
+    crit = resolve_criteria(None)
+    for ac in ("1.1", "5.2"):
+        c = crit.get(ac)
+        PatternSet((e.id, e.patterns) for e in c.elements)
+        PatternSet((n, a.patterns) for n, a in c.aspects.items())
+
+
+def test_a_misplaced_part_of_speech_in_a_pattern_is_refused():
+    from evidencegen.analysis.patterns import compile_pattern
+    from evidencegen.criteria import Pattern
+    from evidencegen.errors import CriteriaError
+
+    with pytest.raises(CriteriaError, match="part of speech"):
+        compile_pattern(Pattern(id="bad", match="calm@VERB|console"))

@@ -48,6 +48,9 @@ def token_spec(word: str) -> dict[str, Any]:
         tags = m.group(1).split("|")
         spec["POS"] = {"IN": tags} if len(tags) > 1 else tags[0]
         word = word[: m.start()]
+    if "@" in word or ("=" in word[1:]):
+        raise CriteriaError(f"pattern word '{word}': a part of speech (@VERB) goes once at the "
+                            "end of the word, and = once at its start")
     if not word or word == "*":
         return spec
     if word.startswith("="):
