@@ -263,7 +263,8 @@ def judge(criterion: Criterion, cmap: CriterionMap, facts: Facts) -> CriterionCo
 
 
 def _judge_evidence(criterion: Criterion, cmap: CriterionMap, facts: Facts) -> CriterionCoverage:
-    has_evidence = bool(cmap.hits or cmap.explicit or cmap.comparisons)
+    # a judged criterion starts with judged evidence: mapping a note to it is not enough
+    has_evidence = bool(cmap.hits or cmap.comparisons or (cmap.explicit and not criterion.judge))
     if not criterion.rules:
         status = "in_progress" if cmap.explicit else "not_started"
         return CriterionCoverage(criterion, status, judged=False, evidence=cmap)
