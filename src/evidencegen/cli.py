@@ -136,11 +136,18 @@ def build(learner_dirs: tuple[Path, ...], out: Path, fmt: str, pdf_variant: str,
         if i:
             click.echo()
         _summary(result)
+        _warnings(result.analysis)
         _privacy(result.analysis, "removed from the documents")
 
 
 def _found(path: Path) -> Path | None:
     return path if path.is_file() else None
+
+
+def _warnings(analysis: Analysis) -> None:
+    """What in the folder counts for nothing, and why: one line per file."""
+    for warning in analysis.learner.warnings:
+        click.secho(f"warning: {warning.path}: {warning.message}", err=True, fg="yellow")
 
 
 def _privacy(analysis: Analysis, done: str) -> None:
@@ -210,6 +217,7 @@ def check(path: Path, fmt: str, output: Path | None, criteria: tuple[str, ...], 
 
     today = dt.date.today()
     analysis = analyse(path, today=today, rules=rules, extra_fingerprints=prints)
+    _warnings(analysis)
     _privacy(analysis, "found")
     chosen = select_criteria(analysis.criteria, criteria)
     shown = [c.id for c in chosen] if criteria else [c.id for c in

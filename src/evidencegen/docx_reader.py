@@ -29,6 +29,7 @@ from evidencegen.structure import (
 from evidencegen.text import word_count
 
 MAX_DOCX_BYTES = 50 * 1024 * 1024
+OUTPUT_MARK = "evidencegen-output"  # the content status of every Word file evidencegen writes
 _CITE = re.compile(r"\s*\[[^\[\]]+, line \d+\]\s*$")
 _SESSION_HEAD = re.compile(r"^(\d{1,2} [A-Z][a-z]+ \d{4})(?: with (.+))?$")
 _DATED_HEAD = re.compile(r"^(Observation|Witness)(?:, (\d{1,2} [A-Z][a-z]+ \d{4}))?$")
@@ -165,18 +166,26 @@ def _long_date(text: str, path: Path):
 
 
 def _is_generated(doc) -> bool:
-    return (doc.core_properties.comments or "").startswith("evidencegen")
+    """Made by evidencegen: its marker, or (drafts made before the marker) its generator."""
+    props = doc.core_properties
+    return props.content_status == OUTPUT_MARK or (props.comments or "").startswith(
+        "evidencegen")
 
 
-def read_docx(path: Path, folder: Path) -> list[Note]:
-    """The notes in one Word file (one note, or one per session for an evidencegen draft)."""
+def read_docx(path: Path, folder: Path, own_documents: bool = True) -> list[Note] | None:
+    """The notes in one Word file (one note, or one per session for an evidencegen draft).
+
+    A document evidencegen made gives None unless ``own_documents``: read as part of a
+    folder, its own output would count the same evidence twice. A completed assessor form
+    is the exception: it is the assessor's record, meant to be saved in the folder.
+    """
     doc = _open(path)
     rel = path.relative_to(folder).as_posix()
     category = doc.core_properties.category or ""
     if category.startswith("evidencegen form: "):
         return _read_form(doc, path, rel, category.removeprefix("evidencegen form: "))
     if _is_generated(doc):
-        return _read_draft(doc, path, rel)
+        return _read_draft(doc, path, rel) if own_documents else None
     blocks = _outline(doc)
     date = date_from_name(path)
     parts = path.relative_to(folder).parts

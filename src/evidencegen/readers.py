@@ -16,8 +16,19 @@ from markdown_it import MarkdownIt
 from markupsafe import Markup, escape
 
 from evidencegen.errors import LearnerError, NoteError
+from evidencegen.inputs import (
+    NOTE_SUFFIXES,
+    OWN_DOCUMENT,
+    RESERVED_FILES,
+    InputWarning,
+    same_mentees,
+    scan,
+    sift,
+)
 from evidencegen.privacy import Finding, Guard
 from evidencegen.schema import (
+    FRONT_MATTER_VERBATIM,
+    LEARNER_VERBATIM,
     Decision,
     Declaration,
     FrontMatter,
@@ -36,10 +47,11 @@ from evidencegen.structure import (
 from evidencegen.text import word_count
 from evidencegen.yamlio import KeyLines, load_yaml
 
-NOTE_SUFFIXES = {".md", ".markdown", ".txt", ".docx"}
+__all__ = ["NOTE_SUFFIXES", "RESERVED_FILES", "Block", "InputWarning", "Learner", "Note",
+           "Sentence"]
+MARKDOWN_SUFFIXES = {".md", ".markdown", ".odt", ".rtf"}  # .odt and .rtf: converted first
 MAX_NOTE_BYTES = 2 * 1024 * 1024  # a note is a few pages; far larger is not a note
 MAX_LINE_CHARS = 20_000  # a paragraph of 20,000 characters is already 3,000 words
-RESERVED_FILES = {"learner.yaml", "feedback.yaml"}
 _FOLDER_TYPES = {
     "session": "session", "sessions": "session",
     "observation": "observation", "observations": "observation",
@@ -93,6 +105,7 @@ class Learner:
     feedback: dict[str, Decision] = field(default_factory=dict)
     feedback_lines: dict[str, int] = field(default_factory=dict)
     privacy: tuple[Finding, ...] = ()
+    warnings: tuple[InputWarning, ...] = ()  # files and notes that count for nothing, and why
 
 
 def _markdown() -> MarkdownIt:
@@ -130,9 +143,18 @@ def read_text(path: Path, error: type[NoteError] | type[LearnerError] = NoteErro
             path,
             line,
         ) from None
+    return clean_text(text, path, error)
+
+
+def clean_text(text: str, path: Path,
+               error: type[NoteError] | type[LearnerError] = NoteError) -> str:
+    """Unix line ends, no control characters, and no line too long to be a paragraph."""
     text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
     # control characters (pasted from other programs) cannot go into a Word document
     text = _CONTROL.sub("", text)
+    if len(text.encode("utf-8")) > MAX_NOTE_BYTES:
+        raise error(f"this note's text is larger than {MAX_NOTE_BYTES // (1024 * 1024)} MB, "
+                    "too large for a note; split it into several notes", path)
     for number, line in enumerate(text.split("\n"), start=1):
         if len(line) > MAX_LINE_CHARS:
             raise error(f"line {number} is longer than {MAX_LINE_CHARS:,} characters; "
@@ -159,7 +181,7 @@ def read_learner_file(folder: Path) -> LearnerFile:
         )
     _inside(path, folder, LearnerError)
     text = read_text(path, LearnerError)
-    data, lines = load_yaml(text, path, LearnerError)
+    data, lines = load_yaml(text, path, LearnerError, verbatim=LEARNER_VERBATIM)
     if data is None:
         raise LearnerError("learner.yaml is empty: it needs at least name and learner_id", path)
     return validate(LearnerFile, data, lines, path, LearnerError)
@@ -218,8 +240,15 @@ def read_note(path: Path, folder: Path, guard: Guard | None = None) -> Note:
     """Read one note; its type and date come from front matter, else folder and file name.
 
     With a guard, personal data is redacted from the text before anything else sees it.
+    An .odt or .rtf note is converted to Markdown first (see ``convert``): its line numbers
+    are lines of the converted text, one paragraph a line.
     """
-    text = read_text(path)
+    if path.suffix.lower() in (".odt", ".rtf"):
+        from evidencegen.convert import to_markdown
+
+        text = clean_text(to_markdown(path), path)
+    else:
+        text = read_text(path)
     findings: list[Finding] = []
     if guard is not None:
         text, findings = guard.redact(text, path.relative_to(folder).as_posix())
@@ -227,10 +256,11 @@ def read_note(path: Path, folder: Path, guard: Guard | None = None) -> Note:
     fm: FrontMatter | None = None
     lines: KeyLines = {}
     if fm_text is not None:
-        data, lines = load_yaml(fm_text, path, NoteError, line_offset=1)
+        data, lines = load_yaml(fm_text, path, NoteError, line_offset=1,
+                                verbatim=FRONT_MATTER_VERBATIM)
         fm = validate(FrontMatter, data, lines, path, NoteError, first_line=1)
     rel_parts = path.relative_to(folder).parts
-    is_markdown = path.suffix.lower() in {".md", ".markdown"}
+    is_markdown = path.suffix.lower() in MARKDOWN_SUFFIXES
     blocks = markdown_blocks(_MD.parse(body), offset) if is_markdown else text_blocks(body, offset)
     html = Markup(_MD.render(body)) if is_markdown else blocks_html(blocks)
     date = fm.date if fm and fm.date else date_from_name(path)
@@ -254,25 +284,6 @@ def read_note(path: Path, folder: Path, guard: Guard | None = None) -> Note:
         words=sum(word_count(b.text) for b in blocks if b.kind != "heading"),
         findings=tuple(findings),
     )
-
-
-def note_paths(folder: Path, exclude: tuple[Path, ...] = ()) -> list[Path]:
-    """Every note file under the folder, sorted; hidden files and folders are skipped."""
-    excluded = [e.resolve() for e in exclude]
-    found = []
-    for path in sorted(folder.rglob("*")):
-        rel = path.relative_to(folder)
-        if any(part.startswith((".", "~$")) for part in rel.parts):
-            continue
-        if path.suffix.lower() not in NOTE_SUFFIXES or not path.is_file():
-            continue
-        if path.name.lower() in RESERVED_FILES:
-            continue
-        if any(path.resolve().is_relative_to(e) for e in excluded):
-            continue
-        _inside(path, folder, NoteError)
-        found.append(path)
-    return found
 
 
 def read_feedback(folder: Path) -> tuple[dict[str, Decision], dict[str, int]]:
@@ -300,11 +311,16 @@ def read_feedback(folder: Path) -> tuple[dict[str, Decision], dict[str, int]]:
     return decisions, where
 
 
-def _read_any(path: Path, folder: Path, guard: Guard | None = None) -> tuple[Note, ...]:
+def read_any(path: Path, folder: Path, guard: Guard | None = None,
+              own_documents: bool = True) -> tuple[Note, ...] | None:
+    """The notes in one file; None for a document evidencegen made, unless
+    ``own_documents`` (checking one draft the learner edited)."""
     if path.suffix.lower() == ".docx":
         from evidencegen.docx_reader import read_docx
 
-        notes = read_docx(path, folder)
+        notes = read_docx(path, folder, own_documents)
+        if notes is None:
+            return None
         return tuple(redact_note(n, guard) for n in notes) if guard else tuple(notes)
     return (read_note(path, folder, guard),)
 
@@ -340,7 +356,8 @@ def read_document(path: Path) -> Learner:
     """One submitted document as a learner with a single note.
 
     The learner's details come from the learner.yaml of the folder the document sits in, if
-    any; otherwise the document stands alone, named after its file.
+    any; otherwise the document stands alone, named after its file. A draft evidencegen made
+    is read here (learners edit drafts and check them), though never as part of a folder.
     """
     path = path.resolve()
     if path.suffix.lower() not in NOTE_SUFFIXES:
@@ -354,9 +371,15 @@ def read_document(path: Path) -> Learner:
         decisions = comment_decisions(path)
     if home is not None:
         learner = read_learner(home, exclude=())
-        notes = tuple(n for n in learner.notes if n.path == path) or _read_any(path, home)
-        return replace(learner, notes=notes, feedback={**decisions, **learner.feedback})
-    notes = _read_any(path, path.parent, Guard({}))
+        rel = path.relative_to(home).as_posix()
+        mine = tuple(w for w in learner.warnings if w.path == rel and w.message != OWN_DOCUMENT)
+        notes = tuple(n for n in learner.notes if n.path == path)
+        if not notes and not mine:
+            notes, _ = same_mentees(read_any(path, home) or (), learner.mentees)
+        return replace(learner, notes=notes, feedback={**decisions, **learner.feedback},
+                       warnings=mine)
+    kept, warnings = sift(path.name, read_any(path, path.parent, Guard({})) or ())
+    notes, _ = same_mentees(kept, ())
     name, learner_id, declaration = path.stem, path.stem, None
     if path.suffix.lower() == ".docx":
         from evidencegen.docx_reader import draft_identity
@@ -368,29 +391,55 @@ def read_document(path: Path) -> Learner:
                    assessor=None, employer=None, programme_start=None, criteria=None,
                    mentees=tuple(sorted({n.mentee for n in notes if n.mentee})),
                    declaration=declaration, notes=notes, feedback=decisions,
-                   privacy=tuple(f for n in notes for f in n.findings))
+                   privacy=tuple(f for n in notes for f in n.findings),
+                   warnings=tuple(warnings))
+
+
+def _notes(folder: Path, exclude: tuple[Path, ...], guard: Guard, keep: tuple[Path, ...]
+           ) -> tuple[list[Note], list[InputWarning]]:
+    """Every note that counts, and a warning for every file or note that does not."""
+    paths, warnings = scan(folder, exclude, keep)
+    notes: list[Note] = []
+    for path in paths:
+        _inside(path, folder, NoteError)
+        rel = path.relative_to(folder).as_posix()
+        found = read_any(path, folder, guard, own_documents=False)
+        if found is None:
+            warnings.append(InputWarning(rel, None, OWN_DOCUMENT))
+            continue
+        kept, dropped = sift(rel, found)
+        notes.extend(kept)
+        warnings.extend(dropped)
+    return notes, sorted(warnings, key=lambda w: w.path)
 
 
 def read_learner(folder: Path, exclude: tuple[Path, ...] = ()) -> Learner:
-    """Read learner.yaml and every note; raise on the first thing that cannot be read."""
+    """Read learner.yaml and every note; raise on the first thing that cannot be read.
+
+    Notes that count for nothing (no text, the untouched examples, evidencegen's own
+    documents) are left out and named in ``warnings``, as is every file that is not read.
+    """
     folder = folder.resolve() if folder.exists() else folder
     info = read_learner_file(folder)
     guard = Guard(dict(info.private_names))
-    notes = tuple(n for p in note_paths(folder, exclude) for n in _read_any(p, folder, guard))
+    own_criteria = folder / info.criteria if info.criteria else None
+    keep = (own_criteria,) if own_criteria is not None and own_criteria.is_file() else ()
+    found, warnings = _notes(folder, exclude, guard, keep)
+    notes, mentees = same_mentees(found, info.mentees)
     feedback, feedback_lines = read_feedback(folder)
     findings = [f for n in notes for f in n.findings]
     fields = {}
     for key in ("centre", "assessor", "employer"):
         value = getattr(info, key)
         if value:
-            value, found = guard.redact(value, "learner.yaml")
-            findings.extend(found)
+            value, found_here = guard.redact(value, "learner.yaml")
+            findings.extend(found_here)
         fields[key] = value
     for ac, decision in list(feedback.items()):
         if decision.comments:
-            comments, found = guard.redact(decision.comments, "feedback.yaml",
-                                           feedback_lines.get(ac, 1))
-            findings.extend(found)
+            comments, found_here = guard.redact(decision.comments, "feedback.yaml",
+                                                feedback_lines.get(ac, 1))
+            findings.extend(found_here)
             feedback[ac] = decision.model_copy(update={"comments": comments})
     return Learner(
         folder=folder,
@@ -401,10 +450,11 @@ def read_learner(folder: Path, exclude: tuple[Path, ...] = ()) -> Learner:
         employer=fields["employer"],
         programme_start=info.programme_start,
         criteria=info.criteria,
-        mentees=tuple(info.mentees),
+        mentees=mentees,
         declaration=info.declaration,
         notes=notes,
         feedback=feedback,
         feedback_lines=feedback_lines,
         privacy=tuple(findings),
+        warnings=tuple(warnings),
     )

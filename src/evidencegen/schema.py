@@ -108,6 +108,13 @@ def _author(value: Any) -> Any:
     return value
 
 
+# Identifiers are text as written: learner_id 0052 is not the number 52 (or 42, as YAML
+# reads it in octal), 1e3 is not 1000.0 and 12_000 is not 12000. yamlio keeps the scalar's
+# own text for these keys (and for each item of a list under them).
+LEARNER_VERBATIM = frozenset({"name", "learner_id", "mentees"})
+FRONT_MATTER_VERBATIM = frozenset({"mentee"})
+
+
 class LearnerFile(_Strict):
     """learner.yaml."""
 

@@ -44,6 +44,21 @@ _Loader.yaml_implicit_resolvers = {
 }
 
 KeyLines = dict[tuple[Any, ...], int]
+_STR = "tag:yaml.org,2002:str"
+_COERCED = {"tag:yaml.org,2002:int", "tag:yaml.org,2002:float", "tag:yaml.org,2002:bool"}
+
+
+def _keep_text(node: yaml.Node, keys: frozenset[str]) -> None:
+    """The top-level ``keys`` (and the items of lists under them) stay the text written."""
+    if not isinstance(node, yaml.MappingNode):
+        return
+    for key_node, value_node in node.value:
+        if key_node.value not in keys:
+            continue
+        items = value_node.value if isinstance(value_node, yaml.SequenceNode) else [value_node]
+        for item in items:
+            if isinstance(item, yaml.ScalarNode) and item.style is None and item.tag in _COERCED:
+                item.tag = _STR
 
 
 def _collect_lines(
@@ -70,11 +85,13 @@ def load_yaml(
     path: Path,
     error: type[EvidencegenError],
     line_offset: int = 0,
+    verbatim: frozenset[str] = frozenset(),
 ) -> tuple[Any, KeyLines]:
     """Parse ``text``; return the data and the line of every key (1-based, in the file).
 
     ``line_offset`` is the number of file lines before ``text`` (front matter starts after
-    the opening ``---``).
+    the opening ``---``). The top-level keys in ``verbatim`` keep their values' own text,
+    never YAML's numbers or booleans.
     """
     loader = _Loader(text)
     try:
@@ -83,6 +100,7 @@ def load_yaml(
         if node is None:
             return None, lines
         _collect_lines(node, (), line_offset, lines)
+        _keep_text(node, verbatim)
         data = loader.construct_document(node)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark

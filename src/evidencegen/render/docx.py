@@ -29,6 +29,8 @@ from docx.table import _Cell
 from docx.text.paragraph import Paragraph
 from lxml.html import HtmlElement
 
+from evidencegen.docx_reader import OUTPUT_MARK
+
 HEADINGS = {"h1": "Title", "h2": "Heading 1", "h3": "Heading 2", "h4": "Heading 3",
             "h5": "Heading 4", "h6": "Heading 4"}
 CLASS_STYLES = {"guidance": "Guidance", "learner": "Learner Text", "witness": "Witness Text",
@@ -461,6 +463,7 @@ def render_docx(html: str, generated: dt.datetime,
     props.subject = _meta(root, "description")
     props.keywords = _meta(root, "keywords")
     props.comments = _meta(root, "generator")
+    props.content_status = OUTPUT_MARK  # never read back as a note (docx_reader)
     props.language = "en-GB"
     props.last_modified_by = "evidencegen"
     props.created = props.modified = _created(root) or generated
