@@ -94,8 +94,10 @@ def score_learner(folder: Path, scores: Scores) -> None:
         sentences_of[_base(note.rel)].extend(norm(s.text) for s in note.sentences)
     practice = maps["5.2"]
     predicted: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+    rules: dict[tuple[str, str], str] = {}
     for hit in practice.hits:
         predicted[_base(hit.note.rel)][norm(hit.quote)].add(hit.element)
+        rules[(norm(hit.quote), hit.element)] = hit.rule
     for rel, note_labels in (labels.get("notes") or {}).items():
         note_labels = note_labels or {}
         said = predicted.get(rel, {})
@@ -111,8 +113,9 @@ def score_learner(folder: Path, scores: Scores) -> None:
                 scores.decoys[kind] += 1
                 if got:
                     scores.decoys_taken[kind] += 1
-                    scores.confusions.append(
-                        f"DECOY {kind} taken as {sorted(got)}: {folder.name}/{rel}: {text}")
+                    fired = sorted({rules.get((q, e), "") for q in quotes for e in said[q]})
+                    scores.confusions.append(f"DECOY {kind} taken as {sorted(got)} {fired}: "
+                                             f"{folder.name}/{rel}: {text}")
                 for q in quotes:
                     claimed |= {(q, e) for e in said[q]}
                 continue
@@ -126,16 +129,17 @@ def score_learner(folder: Path, scores: Scores) -> None:
                     scores.confusions.append(f"MISS {tech}: {folder.name}/{rel}: {text}")
                 else:
                     pr.fp += 1
-                    scores.confusions.append(
-                        f"EXTRA {tech} (labelled {sorted(want)}): {folder.name}/{rel}: {text}")
+                    fired = sorted({rules.get((q, tech), "") for q in quotes})
+                    scores.confusions.append(f"EXTRA {tech} (labelled {sorted(want)}) {fired}: "
+                                             f"{folder.name}/{rel}: {text}")
             for q in quotes:
                 claimed |= {(q, e) for e in said[q]}
         for quote, elements in said.items():
             for e in elements:
                 if (quote, e) not in claimed:
                     scores.techniques[e].fp += 1
-                    scores.confusions.append(f"EXTRA {e} (unlabelled): {folder.name}/{rel}: "
-                                             f"{quote}")
+                    scores.confusions.append(f"EXTRA {e} (unlabelled) [{rules.get((quote, e))}]: "
+                                             f"{folder.name}/{rel}: {quote}")
         _score_models(folder, rel, note_labels, maps["1.1"], scores)
     for rules_name, rules in (("build", None), ("check", CORPUS / "centre-rules.yaml")):
         result = analysis if rules is None else analyse(folder, today=TODAY, rules=rules)

@@ -134,7 +134,7 @@ def _one(tok: Token, who: Who, lang: Language) -> str:
         return LEARNER
     if low in PERSON_PRONOUNS or lem in PERSON_PRONOUNS:
         if who.first_person_is_learner:
-            return PAIR if lem == "they" else MENTEE
+            return OTHER if lem == "they" else MENTEE  # her "they": residents, staff...
         return PAIR if lem == "they" else LEARNER
     if lem in lang.actors.essay and det & {"this", "my", "the"}:
         return ESSAY
@@ -238,6 +238,13 @@ def modality(head: Token, lang: Language | None = None) -> tuple[str, str] | Non
                 return "hypothetical", f"modality.{child._.lem.strip(chr(39)) or low}"
         if child.dep_ == "mark" and child.lower_ in lang.modality.conditional_marks:
             return "hypothetical", f"modality.{child.lower_}"
+        if child.dep_ == "advmod" and child.lower_ in lang.modality.hedges:
+            return "hypothetical", f"modality.{child.lower_}"
+    if head._.lem == "go" and head.tag_ == "VBG" and any(c.dep_ == "xcomp" for c in head.children):
+        return "future", "modality.going_to"
+    if head._.lem in lang.modality.intent_verbs and head.tag_ in ("VBP", "VBZ") and any(
+            c.dep_ == "xcomp" for c in head.children):
+        return "hypothetical", f"modality.intent_{head._.lem}"  # "I plan to move ..."
     if head.dep_ in ("xcomp", "ccomp") and head.head is not head:
         gov = head.head
         if gov._.lem in lang.modality.intent_verbs:

@@ -39,6 +39,7 @@ class Modality(_Frozen):
     future_modals: frozenset[str]
     hypothetical_modals: frozenset[str]
     intent_verbs: frozenset[str]
+    hedges: frozenset[str]
     plan_markers: tuple[str, ...]
     conditional_marks: frozenset[str]
     directive_verbs: frozenset[str]

@@ -100,7 +100,7 @@ class PatternSet:
     def __call__(self, doc: Doc) -> list[Match]:
         """Longest non-overlapping match per group, in sentence order."""
         found: list[Match] = []
-        lemmas = {t._.lem for t in doc}
+        lemmas = {t._.lem for t in doc} | {t.lower_ for t in doc}
         for match_id, start, end in self._matcher(doc):
             key, pattern = self._patterns[doc.vocab.strings[match_id]]
             if pattern.near and not lemmas & set(pattern.near):
