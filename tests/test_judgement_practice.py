@@ -127,10 +127,15 @@ def test_plans_under_an_actions_heading_are_not_practice(tmp_path):
     assert _counted(cmap) == set()
 
 
-def test_the_mentee_alone_shows_nothing_of_her_mentoring(tmp_path):
-    cmap = _judge(tmp_path, "K ran the handover on her own last Thursday.")
+def test_the_mentee_using_a_technique_herself_shows_nothing_of_her_mentoring(tmp_path):
+    cmap = _judge(tmp_path, "K ran the huddle and praised the new carer.")
     assert _counted(cmap) == set()
     assert "someone_else" in _reasons(cmap)
+
+
+def test_the_mentee_doing_the_work_on_her_own_shows_independence(tmp_path):
+    cmap = _judge(tmp_path, "K ran the handover on her own last Thursday.")
+    assert _counted(cmap) == {"independence"}
 
 
 def test_the_mentee_leading_while_she_steps_back_counts(tmp_path):

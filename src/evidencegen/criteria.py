@@ -46,6 +46,7 @@ class Pattern(_Frozen):
     negative: bool = False  # the pattern itself is negative ("did not judge"): no flip
     anchor: list[str] = []  # lemmas of the word whose clause is judged (default: 1st verb)
     weak: bool = False  # counts only when nothing more specific counts in the sentence
+    alone_ok: bool = False  # the mentee alone shows it ("she did the visit on her own")
 
 
 class Element(_Frozen):

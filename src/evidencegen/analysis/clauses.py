@@ -174,7 +174,10 @@ def actor_of(head: Token, who: Who, lang: Language | None = None) -> tuple[str, 
             return OTHER, "actor.others_passive"  # "the home's targets were met"
         return (LEARNER if who.first_person_is_learner else LEARNER), "actor.passive_implicit"
     if subj is not None:
-        return classify(subj, who, lang), "actor.subject"
+        kind = classify(subj, who, lang)
+        if kind == THING and head._.lem in lang.actors.person_verbs and subj.pos_ != "PRON":
+            return LEARNER, "actor.fragment"  # a note's "Goal 2 done", "Plan agreed"
+        return kind, "actor.subject"
     if head.dep_ == "xcomp" or (head.dep_ == "ccomp" and head.head.pos_ == "VERB"):
         obj = next((c for c in head.head.children if c.dep_ in ("dobj", "dative")), None)
         if head.dep_ == "ccomp" and obj is None:
@@ -324,7 +327,7 @@ def prompt(doc: Doc, lang: Language | None = None) -> str | None:
 
 def read_clause(tok: Token, who: Who, *, agreement: bool = False, negation_ok: bool = False,
                 actors: frozenset[str] = frozenset({LEARNER, PAIR}),
-                plan_context: bool = False) -> Reading:
+                plan_context: bool = False, alone_ok: bool = False) -> Reading:
     """Decide whether the clause holding ``tok`` reports the learner doing it.
 
     ``agreement``: a future clause counts when the pair (or she) agreed it ("we will meet
@@ -398,7 +401,7 @@ def read_clause(tok: Token, who: Who, *, agreement: bool = False, negation_ok: b
         if actor in (GENERIC, ESSAY, THING):
             return no("generic", actor_rule if actor != THING else "actor.no_person", actor)
         return no("someone_else", actor_rule, actor)
-    if actor == MENTEE and not _learner_present(doc, who):
+    if actor == MENTEE and not alone_ok and not _learner_present(doc, who):
         # the mentee alone, with no part by the learner, shows nothing of her mentoring
         return no("someone_else", "actor.mentee_alone", actor)
     if own.tag_ in ("VBP", "VBZ") and actor == PAIR and _generic_we(own):

@@ -24,6 +24,7 @@ class Actors(_Frozen):
     others: frozenset[str]
     generic: frozenset[str]
     essay: frozenset[str]
+    person_verbs: frozenset[str]
 
 
 class Negation(_Frozen):

@@ -82,7 +82,8 @@ def judge_sentence(criterion: Criterion, doc, who: Who,  # noqa: ANN001 - a spaC
                               negation_ok=match.pattern.negative or (
                                   match.pattern.admission
                                   and bool({t._.lem for t in doc} & _ADMISSION)),
-                              actors=frozenset(match.pattern.actors), plan_context=plan)
+                              actors=frozenset(match.pattern.actors), plan_context=plan,
+                              alone_ok=match.pattern.alone_ok)
         if reading.reason is None:
             accepted[match.key] = (match.rule, reading, None, match.pattern.weak)
             rejected.pop(match.key, None)
