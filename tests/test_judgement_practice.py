@@ -133,9 +133,10 @@ def test_the_mentee_using_a_technique_herself_shows_nothing_of_her_mentoring(tmp
     assert "someone_else" in _reasons(cmap)
 
 
-def test_the_mentee_doing_the_work_on_her_own_shows_independence(tmp_path):
+def test_the_mentee_on_her_own_with_no_part_by_the_learner_shows_nothing(tmp_path):
     cmap = _judge(tmp_path, "K ran the handover on her own last Thursday.")
-    assert _counted(cmap) == {"independence"}
+    assert _counted(cmap) == set()
+    assert "someone_else" in _reasons(cmap)
 
 
 def test_the_mentee_leading_while_she_steps_back_counts(tmp_path):
