@@ -60,7 +60,8 @@ def test_criteria_lists_the_unit_and_marks_documented_criteria(run) -> None:
 def test_criteria_shows_one_criterion_with_its_elements_and_rules(run) -> None:
     result = run("criteria", "1.1")
     assert result.exit_code == 0
-    assert "Models (11):" in result.output
+    assert "Models (23: the unit's 11, and 12 more that learners meet, marked +):" in result.output
+    assert " +grow" in result.output and "GROW model" in result.output
     for name in ["Apprentice model", "Reverse mentoring", "Flash mentoring", "Peer mentoring"]:
         assert name in result.output
     assert "at least 2 (needed for 'ready')" in result.output

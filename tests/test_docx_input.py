@@ -68,7 +68,8 @@ def test_edited_1_1_draft_keeps_the_comparison(tmp_path: Path) -> None:
     back = analyse(result.files[0])
     cov = back.coverage["1.1"]
     assert cov.status == "ready"
-    assert len(cov.evidence.comparisons) == 5
+    folder = analyse(SAMPLES / "complete").coverage["1.1"]
+    assert len(cov.evidence.comparisons) == len(folder.evidence.comparisons) >= 5
     assert {r.rule: r.found for r in cov.rules}["references"] == 3
 
 

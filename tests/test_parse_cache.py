@@ -21,7 +21,7 @@ def test_a_note_parsed_once_is_served_from_memory():
     before = dict(nlp.STATS)
     again = nlp.parse(["I listened to her without interrupting."])[0]
     assert again is first
-    assert nlp.STATS == before
+    assert before == nlp.STATS
 
 
 def test_parses_kept_on_disk_survive_a_new_process(tmp_path, monkeypatch):

@@ -86,7 +86,6 @@ class Note:
     @staticmethod
     def _docx_lines(path: Path) -> list[str]:
         import docx  # python-docx, from the project's venv
-
         from docx.table import Table
         from docx.text.paragraph import Paragraph
 
@@ -218,9 +217,11 @@ def check_learner(folder: Path, errors: list[str], warnings: list[str], totals: 
     for rules in ("build", "check"):
         s = status.get(rules) or {}
         if s.get("1.1") not in STATUS_11:
-            errors.append(f"{name}: status.{rules}.1.1 = {s.get('1.1')!r} is not one of {sorted(STATUS_11)}")
+            errors.append(f"{name}: status.{rules}.1.1 = {s.get('1.1')!r} "
+                          f"is not one of {sorted(STATUS_11)}")
         if s.get("5.2") not in STATUS_52:
-            errors.append(f"{name}: status.{rules}.5.2 = {s.get('5.2')!r} is not one of {sorted(STATUS_52)}")
+            errors.append(f"{name}: status.{rules}.5.2 = {s.get('5.2')!r} "
+                          f"is not one of {sorted(STATUS_52)}")
 
     note_files = sorted(
         p for p in folder.rglob("*")
@@ -245,7 +246,7 @@ def check_learner(folder: Path, errors: list[str], warnings: list[str], totals: 
     references = False
     any_11 = False
 
-    for path, rel in zip(note_files, rels):
+    for path, rel in zip(note_files, rels, strict=False):
         note = Note(path)
         ntype = note_type(note, rel)
         totals["notes"] += 1
@@ -286,7 +287,8 @@ def check_learner(folder: Path, errors: list[str], warnings: list[str], totals: 
 
         models = entry.get("models") or []
         for m in models:
-            if m not in MODELS and not (isinstance(m, str) and m.startswith("other:") and len(m) > 6):
+            other = isinstance(m, str) and m.startswith("other:") and len(m) > 6
+            if m not in MODELS and not other:
                 errors.append(f"{name}/{rel}: unknown model id {m!r}")
         aspects = entry.get("aspects") or {}
         for m, asp in aspects.items():
@@ -332,7 +334,7 @@ def check_learner(folder: Path, errors: list[str], warnings: list[str], totals: 
         else:
             s11 = "in_progress" if any_11 else "not_started"
         s52 = "in_progress" if any_technique else "not_started"
-        for mentee, sessions in sessions_by_mentee.items():
+        for _mentee, sessions in sessions_by_mentee.items():
             dated = [(d, t) for d, t in sessions if d is not None]
             if len(dated) < 2 or len(dated) != len(sessions):
                 continue

@@ -406,9 +406,14 @@ def criteria_cmd(ac: str | None, choice: str | None) -> None:
     if crit.guidance:
         click.echo("\n" + click.wrap_text(crit.guidance, 78))
     if crit.elements:
-        click.echo(f"\n{crit.element_label.capitalize()}s ({len(crit.elements)}):")
+        listed = sum(1 for e in crit.elements if e.listed)
+        more = len(crit.elements) - listed
+        extra = f": the unit's {listed}, and {more} more that learners meet, marked +" if more \
+            else ""
+        click.echo(f"\n{crit.element_label.capitalize()}s ({len(crit.elements)}{extra}):")
         for e in crit.elements:
-            click.echo(f"  {e.id:<22} {e.name}")
+            mark = " " if e.listed else "+"
+            click.echo(f" {mark}{e.id:<22} {e.name}")
             click.echo(click.wrap_text(e.description, 78, initial_indent="      ",
                                        subsequent_indent="      "))
     if crit.rules:

@@ -30,9 +30,10 @@ ACTORS = Literal["learner", "pair", "mentee"]
 class Pattern(_Frozen):
     """A way of wording an element, matched on lemmas over the parsed sentence.
 
-    ``match`` is a space-separated token sequence (" | " between whole alternatives): ``listen`` (a lemma), ``ask|query``
-    (either), ``empath*`` (a lemma prefix), ``=GROW`` (this exact text), ``word@VERB``
-    (with that part of speech), ``word?`` (optional), ``...`` (up to four other words).
+    ``match`` is a space-separated token sequence (" | " between whole alternatives):
+    ``listen`` (a lemma), ``ask|query`` (either), ``empath*`` (a lemma prefix), ``=GROW``
+    (this exact text), ``word@VERB`` (with that part of speech), ``word?`` (optional),
+    ``...`` (up to four other words).
     ``near``/``not_near`` are sense guards: lemmas that must / must not be in the sentence.
     """
 

@@ -172,7 +172,7 @@ def actor_of(head: Token, who: Who, lang: Language | None = None) -> tuple[str, 
         owner = next((c for c in subj.children if c.dep_ == "poss"), None) if subj else None
         if owner is not None and classify(owner, who, lang) == OTHER:
             return OTHER, "actor.others_passive"  # "the home's targets were met"
-        return (LEARNER if who.first_person_is_learner else LEARNER), "actor.passive_implicit"
+        return LEARNER, "actor.passive_implicit"  # "her goals were reviewed": by the writer
     if subj is not None:
         kind = classify(subj, who, lang)
         if kind == THING and head._.lem in lang.actors.person_verbs and subj.pos_ != "PRON":
@@ -277,7 +277,7 @@ def _plan_marker(heads: list[Token], lang: Language) -> str | None:
                 continue
             head = clause_head(tok[0])
             if head.i in in_chain or (head.dep_ == "advcl" and head.head.i in in_chain) \
-                    or clause_head(head.head).i in in_chain and head.dep_ == "advcl":
+                    or (clause_head(head.head).i in in_chain and head.dep_ == "advcl"):
                 return marker.replace(" ", "_")
     return None
 
@@ -396,7 +396,8 @@ def read_clause(tok: Token, who: Who, *, agreement: bool = False, negation_ok: b
     if actor == THING and len(heads) > 1:
         up, _ = actor_of(heads[1], who, lang)
         if up in actors:
-            actor, actor_rule = up, "actor.content_of_her_clause"  # "I explained that it stays between us"
+            # "I explained that it stays between us": what she said, she did
+            actor, actor_rule = up, "actor.content_of_her_clause"
     if actor not in actors:
         if actor in (GENERIC, ESSAY, THING):
             return no("generic", actor_rule if actor != THING else "actor.no_person", actor)

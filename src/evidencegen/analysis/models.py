@@ -77,7 +77,7 @@ def label_aspects(criterion: Criterion, text: str) -> set[str]:
     for name, cues in criterion.aspects.items():
         for label in cues.labels:
             if words == label or words.startswith(label + " ") or words.endswith(" " + label) \
-                    or f" {label} " in f" {words} " and len(words.split()) <= 6:
+                    or (f" {label} " in f" {words} " and len(words.split()) <= 6):
                 found.add(name)
                 break
     return found if len(found) == 1 or found == {"strength", "setting"} else set()
@@ -142,6 +142,7 @@ def _anaphora(criterion: Criterion, text: str, talk: _Discourse) -> list[str]:
 
 
 _FEW = {"little", "few", "no", "limited", "less", "fewer"}
+_NAMED_ASPECT = {"benefit", "drawback"}  # pattern ids of nouns that name the aspect
 
 
 def _wording_aspects(criterion: Criterion, doc: Doc, setting_words: set[str]) -> set[str]:
@@ -165,6 +166,11 @@ def _wording_aspects(criterion: Criterion, doc: Doc, setting_words: set[str]) ->
                                     and m.span.start <= 2)
     if contrast:
         found.discard("strength")
+    # "The drawback is ..." / "The main benefit is ...": a named aspect outweighs a stray
+    # "good" or "helps" in the same sentence
+    named = {m.key for m in aspects(doc) if m.pattern.id in _NAMED_ASPECT}
+    if named & {"strength", "limitation"} and len(named & {"strength", "limitation"}) == 1:
+        found -= {"strength", "limitation"} - named
     lows = {t.lower_ for t in doc}
     if setting_words & lows:
         found.add("setting")
@@ -197,7 +203,7 @@ def _context_models(criterion: Criterion, blocks: list[Block]) -> dict[str, str]
     """The one model each heading/list/row context string names (if it names one)."""
     texts = list(dict.fromkeys(t for b in blocks for t in getattr(b, "context", ()) or ()))
     found = {}
-    for text, doc in zip(texts, parse(texts)):
+    for text, doc in zip(texts, parse(texts), strict=True):
         named, _ = _named(criterion, doc, text)
         if len(named) == 1:
             found[text] = named[0]
@@ -228,7 +234,7 @@ def map_models(cmap: CriterionMap, notes: list[Note], learner: Learner | None) -
         sentence_docs = iter(parse(s.text for b in blocks if b.kind != "heading"
                                    for s in b.sentences))
         context_models = _context_models(crit, blocks)
-        for block, bdoc in zip(blocks, docs):
+        for block, bdoc in zip(blocks, docs, strict=True):
             if block.kind == "heading":
                 named, more = _named(crit, bdoc, block.text)
                 extra.update(more)

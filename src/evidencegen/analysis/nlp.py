@@ -11,8 +11,8 @@ import hashlib
 import os
 import tempfile
 from collections import OrderedDict
-from pathlib import Path
 from collections.abc import Iterable
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from evidencegen.errors import EvidencegenError
@@ -91,7 +91,7 @@ def _from_disk(path: Path | None, keys: list[str]) -> dict[str, Doc]:
     if len(docs) != len(keys):
         return {}
     STATS["from_disk"] += len(docs)
-    return dict(zip(keys, docs))
+    return dict(zip(keys, docs, strict=True))
 
 
 def _to_disk(path: Path | None, docs: list[Doc]) -> None:
@@ -118,14 +118,14 @@ def parse(texts: Iterable[str]) -> list[Doc]:
     texts = list(texts)
     keys = [_key(t) for t in texts]
     fresh: dict[str, Doc] = {}
-    todo = {k: t for k, t in zip(keys, texts) if k not in _CACHE}
+    todo = {k: t for k, t in zip(keys, texts, strict=True) if k not in _CACHE}
     disk = _disk_path(keys) if todo else None
     if todo:
         fresh = _from_disk(disk, keys)
         todo = {k: t for k, t in todo.items() if k not in fresh}
     if todo:
         nlp = load()
-        parsed = dict(zip(todo, nlp.pipe(todo.values(), batch_size=64)))
+        parsed = dict(zip(todo, nlp.pipe(todo.values(), batch_size=64), strict=True))
         STATS["parsed"] += len(parsed)
         fresh.update(parsed)
         _to_disk(disk, [fresh.get(k) or _CACHE[k] for k in keys])

@@ -45,7 +45,7 @@ def _patterns(criterion: Criterion) -> PatternSet:
                          lambda: PatternSet((e.id, e.patterns) for e in criterion.elements))
 
 
-def _anchor(match: Match):  # noqa: ANN202 - a spaCy Token
+def _anchor(match: Match):
     """The token whose clause is judged: the pattern's anchor lemma, else its first verb.
 
     A match that opens with "without"/"never" is judged on the clause it modifies.
@@ -67,7 +67,7 @@ def in_plan(block: Block, criterion: Criterion) -> bool:
     return any(w.startswith(label) for w in words for label in criterion.plan_labels)
 
 
-def judge_sentence(criterion: Criterion, doc, who: Who,  # noqa: ANN001 - a spaCy Doc
+def judge_sentence(criterion: Criterion, doc, who: Who,
                    plan: bool = False) -> tuple[dict[str, tuple], dict[str, tuple]]:
     """(accepted, rejected) per element id: (rule, reading) for the first match of each."""
     accepted: dict[str, tuple] = {}
@@ -103,7 +103,7 @@ def map_practice(cmap: CriterionMap, notes: list[Note], learner: Learner | None)
         who = who_for(note, learner)
         items = [(b, s) for b in note.blocks if b.kind != "heading" for s in b.sentences]
         docs = parse(s.text for _, s in items)
-        for (block, sentence), doc in zip(items, docs):
+        for (block, sentence), doc in zip(items, docs, strict=True):
             accepted, rejected = judge_sentence(crit, doc, who, in_plan(block, crit))
             for element, (rule, reading, _) in accepted.items():
                 cmap.hits.append(Hit(element, note, sentence.line, sentence.text, (), rule,
