@@ -169,3 +169,10 @@ def test_a_contrast_with_little_help_is_a_limitation_not_a_strength(tmp_path):
     hits = [h for h in analysis.maps["1.1"].hits if "little help" in h.quote]
     assert hits and all("limitation" in h.aspects and "strength" not in h.aspects
                         for h in hits)
+
+
+def test_setting_link_through_the_mentees_initial(tmp_path):
+    analysis = _analyse(tmp_path, "The apprentice model means learning beside someone.\n"
+                                  "For K I would use the apprentice model for anything new.\n")
+    assert any("setting" in h.aspects for h in analysis.maps["1.1"].hits
+               if h.quote.startswith("For K"))

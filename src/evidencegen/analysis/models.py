@@ -172,8 +172,11 @@ def _wording_aspects(criterion: Criterion, doc: Doc, setting_words: set[str]) ->
     if named & {"strength", "limitation"} and len(named & {"strength", "limitation"}) == 1:
         found -= {"strength", "limitation"} - named
     lows = {t.lower_ for t in doc}
-    if setting_words & lows:
-        found.add("setting")
+    initials = {t.text for t in doc if len(t.text) == 1 and t.text.isupper()
+                and t.dep_ != "det" and t.text not in ("I", "A") or (
+                    t.text == "A" and t.dep_ in ("nsubj", "dobj", "pobj"))}
+    if setting_words & lows or initials & {w.upper() for w in setting_words if len(w) == 1}:
+        found.add("setting")  # her workplace or her mentee ("for D I would use ...")
     return found
 
 
@@ -183,8 +186,9 @@ def _setting_words(learner: Learner | None) -> set[str]:
         return set()
     words = set()
     for text in (learner.employer or "", *learner.mentees):
-        words |= {w.lower() for w in re.findall(r"[A-Za-z][\w'-]+", text)
-                  if len(w) >= 3 and w.lower() not in _STOP}
+        words |= {w.lower() for w in re.findall(r"[A-Za-z][\w'-]*", text)
+                  if (len(w) >= 3 or (len(w) == 1 and text in learner.mentees))
+                  and w.lower() not in _STOP}
     return words - {"mentee"}
 
 
