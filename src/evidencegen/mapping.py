@@ -112,7 +112,12 @@ def map_notes(criteria: CriteriaSet, notes: tuple[Note, ...],
     if not judged:
         return maps
     from evidencegen.analysis.models import map_models  # loads spaCy: only when judging
+    from evidencegen.analysis.nlp import parse_groups
     from evidencegen.analysis.practice import map_practice
+
+    # every note's sentences in one call to the model, before the criteria read them
+    parse_groups([[s.text for b in n.blocks if b.kind != "heading" for s in b.sentences]
+                  for n in notes if n.words > 0])
 
     for crit in judged:
         chosen = [n for n in notes

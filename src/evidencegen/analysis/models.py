@@ -175,7 +175,9 @@ def _wording_aspects(criterion: Criterion, doc: Doc, setting_words: set[str]) ->
     initials = {t.text for t in doc if len(t.text) == 1 and t.text.isupper()
                 and t.dep_ != "det" and t.text not in ("I", "A") or (
                     t.text == "A" and t.dep_ in ("nsubj", "dobj", "pobj"))}
-    if setting_words & lows or initials & {w.upper() for w in setting_words if len(w) == 1}:
+    names = {w for w in setting_words if len(w) > 1}
+    letters = {w.upper() for w in setting_words if len(w) == 1}
+    if names & lows or initials & letters:
         found.add("setting")  # her workplace or her mentee ("for D I would use ...")
     return found
 

@@ -61,6 +61,16 @@ def load() -> Language:
     return _NLP
 
 
+def _lemma_norms(doc: Doc) -> Doc:
+    """Put each token's lower-case lemma in NORM, where the Matcher reads it natively.
+
+    NORM is set after the parse, so the model's own features are not affected.
+    """
+    for token in doc:
+        token.norm_ = token.lemma_.lower()
+    return doc
+
+
 def _key(text: str) -> str:
     return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
 
@@ -85,7 +95,8 @@ def _from_disk(path: Path | None, keys: list[str]) -> dict[str, Doc]:
     from spacy.tokens import DocBin
 
     try:
-        docs = list(DocBin().from_bytes(path.read_bytes()).get_docs(load().vocab))
+        docs = [_lemma_norms(d) for d in
+                DocBin().from_bytes(path.read_bytes()).get_docs(load().vocab)]
     except (OSError, ValueError):
         return {}  # a damaged cache entry is parsed again
     if len(docs) != len(keys):
@@ -110,31 +121,46 @@ def _to_disk(path: Path | None, docs: list[Doc]) -> None:
 
 
 def parse(texts: Iterable[str]) -> list[Doc]:
-    """Parse sentences, each as its own Doc; a text parsed before is not parsed again.
+    """Parse sentences, each as its own Doc; a text parsed before is not parsed again."""
+    return parse_groups([list(texts)])[0]
+
+
+def parse_groups(groups: list[list[str]]) -> list[list[Doc]]:
+    """Parse several notes' sentences at once: one call to the model for all that is new.
 
     The memory cache serves one process (a batch worker keeps its recent notes); with a
-    disk cache (``use_disk_cache``) a whole note's parses are kept between runs.
+    disk cache (``use_disk_cache``) each group (a note) is kept between runs, so a rerun
+    parses only the notes that changed.
     """
-    texts = list(texts)
-    keys = [_key(t) for t in texts]
+    keyed = [[_key(t) for t in texts] for texts in groups]
     fresh: dict[str, Doc] = {}
-    todo = {k: t for k, t in zip(keys, texts, strict=True) if k not in _CACHE}
-    disk = _disk_path(keys) if todo else None
-    if todo:
-        fresh = _from_disk(disk, keys)
-        todo = {k: t for k, t in todo.items() if k not in fresh}
+    todo: dict[str, str] = {}
+    disks: list[Path | None] = []
+    for texts, keys in zip(groups, keyed, strict=True):
+        missing = {k: t for k, t in zip(keys, texts, strict=True)
+                   if k not in _CACHE and k not in fresh}
+        disk = _disk_path(keys) if missing else None
+        disks.append(disk)
+        if missing:
+            fresh.update(_from_disk(disk, keys))
+            todo.update({k: t for k, t in missing.items() if k not in fresh})
     if todo:
         nlp = load()
-        parsed = dict(zip(todo, nlp.pipe(todo.values(), batch_size=64), strict=True))
+        parsed = dict(zip(todo, (_lemma_norms(d) for d in
+                                 nlp.pipe(todo.values(), batch_size=256)), strict=True))
         STATS["parsed"] += len(parsed)
         fresh.update(parsed)
-        _to_disk(disk, [fresh.get(k) or _CACHE[k] for k in keys])
     out = []
-    for key in keys:
-        doc = fresh.get(key) or _CACHE[key]
+    for keys, disk in zip(keyed, disks, strict=True):
+        docs = [fresh.get(k) or _CACHE[k] for k in keys]
+        if disk is not None and any(k in todo for k in keys):
+            _to_disk(disk, docs)
+        out.append(docs)
+    for key, doc in fresh.items():
         _CACHE[key] = doc
-        _CACHE.move_to_end(key)
-        out.append(doc)
+    for keys in keyed:
+        for key in keys:
+            _CACHE.move_to_end(key)
     while len(_CACHE) > CACHE_SIZE:
         _CACHE.popitem(last=False)
     return out

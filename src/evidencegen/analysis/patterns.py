@@ -36,8 +36,13 @@ class Match:
         return f"{self.key}/{self.pattern.id}"
 
 
-def token_spec(word: str) -> dict[str, Any]:
-    """One word of a pattern as a Matcher token dict."""
+def token_spec(word: str, attr: str = "NORM") -> dict[str, Any]:
+    """One word of a pattern as a Matcher token dict, on ``attr``.
+
+    NORM holds the lower-case lemma (nlp.py puts it there), so the Matcher compares native
+    attributes, which is fast; LOWER is the word as written, for the few words the
+    lemmatiser gets wrong ("hoped" -> "hop") that a pattern lists in their written form.
+    """
     spec: dict[str, Any] = {}
     if word == "...":
         return {"OP": "{0,4}"}
@@ -62,32 +67,71 @@ def token_spec(word: str) -> dict[str, Any]:
     if any(o.endswith("*") for o in options):
         alternation = "|".join(re.escape(o.rstrip("*")) + ("" if o.endswith("*") else "$")
                                for o in options)
-        spec["_"] = {"lem": {"REGEX": f"^(?:{alternation})"}}
+        spec[attr] = {"REGEX": f"^(?:{alternation})"}
     else:
-        spec["_"] = {"forms": {"INTERSECTS": options}}
+        spec[attr] = {"IN": options}
     return spec
 
 
-def compile_pattern(pattern: Pattern) -> list[list[dict[str, Any]]]:
-    """Matcher patterns for one pattern; " | " (with spaces) separates whole alternatives."""
+def _alternatives(pattern: Pattern) -> list[list[str]]:
     out = []
     for alternative in pattern.match.split(" | "):
         words = alternative.replace("...", " ... ").split()
         if not words or words[0] == "...":
             raise CriteriaError(f"pattern '{pattern.id}' has an empty or gap-first alternative")
-        out.append([token_spec(w) for w in words])
+        out.append(words)
     return out
 
 
+def _plain_options(words: list[str]) -> set[str]:
+    found = set()
+    for word in words:
+        word = _POS.sub("", word.rstrip("?"))
+        if word.startswith("=") or "*" in word:
+            continue
+        found |= {o for o in word.lower().split("|") if o.isalpha()}
+    return found
+
+
+def compile_pattern(pattern: Pattern,
+                    inflected: frozenset[str] = frozenset()) -> list[list[dict[str, Any]]]:
+    """Matcher patterns for one pattern; " | " (with spaces) separates whole alternatives.
+
+    Each alternative is matched on lemmas; one that lists a written form the lemmatiser
+    does not give back as itself (``inflected``: "hoped") is also matched on the words.
+    """
+    out = []
+    for words in _alternatives(pattern):
+        out.append([token_spec(w, "NORM") for w in words])
+        if _plain_options(words) & inflected:
+            out.append([token_spec(w, "LOWER") for w in words])
+    return out
+
+
+def _inflected(words: set[str]) -> frozenset[str]:
+    """The pattern words that are not their own lemma ("hoped", "wanted", "led")."""
+    from evidencegen.analysis.nlp import load
+
+    ordered = sorted(words)
+    docs = load().pipe(ordered)
+    return frozenset(w for w, d in zip(ordered, docs, strict=True)
+                     if len(d) == 1 and d[0].lemma_.lower() != w)
+
+
 class PatternSet:
-    """Named groups of patterns (an element's, an aspect's) in one Matcher."""
+    """Named groups of patterns (an element's, an aspect's), compiled to spaCy Matchers.
+
+    Patterns are bucketed by the words their first token can be, and a sentence runs only
+    the buckets whose words it contains (plus those that can start anywhere): the same
+    matches as one Matcher, without testing every pattern at every word.
+    """
 
     def __init__(self, groups: Iterable[tuple[str, Sequence[Pattern]]]) -> None:
         from spacy.matcher import Matcher
 
         from evidencegen.analysis.nlp import load
 
-        self._matcher: Matcher = Matcher(load().vocab)
+        vocab = load().vocab
         self._patterns: dict[str, tuple[str, Pattern]] = {}
         for key, patterns in groups:
             for pattern in patterns:
@@ -95,13 +139,36 @@ class PatternSet:
                 if name in self._patterns:
                     raise CriteriaError(f"two patterns are called '{name}'")
                 self._patterns[name] = (key, pattern)
-                self._matcher.add(name, compile_pattern(pattern))
+        words = {w for _, p in self._patterns.values() for alt in _alternatives(p)
+                 for w in _plain_options(alt)}
+        inflected = _inflected(words)
+        self._buckets: dict[frozenset[str] | None, Matcher] = {}
+        self._index: dict[str, set[frozenset[str]]] = {}
+        for name, (_, pattern) in self._patterns.items():
+            for spec in compile_pattern(pattern, inflected):
+                first = _first_words(spec)
+                matcher = self._buckets.get(first)
+                if matcher is None:
+                    matcher = self._buckets[first] = Matcher(vocab)
+                    for word in first or ():
+                        self._index.setdefault(word, set()).add(first)
+                matcher.add(name, [spec])
+
+    def _matches(self, doc: Doc) -> list[tuple[int, int, int]]:
+        present = {t.norm_ for t in doc} | {t.lower_ for t in doc} | {t.text for t in doc}
+        chosen: set[frozenset[str] | None] = {None} if None in self._buckets else set()
+        for word in present:
+            chosen |= self._index.get(word, set())
+        found: set[tuple[int, int, int]] = set()
+        for first in chosen:
+            found.update(self._buckets[first](doc))
+        return sorted(found, key=lambda m: (m[1], m[2], m[0]))
 
     def __call__(self, doc: Doc) -> list[Match]:
         """Longest non-overlapping match per group, in sentence order."""
         found: list[Match] = []
         lemmas = {t._.lem for t in doc} | {t.lower_ for t in doc}
-        for match_id, start, end in self._matcher(doc):
+        for match_id, start, end in self._matches(doc):
             key, pattern = self._patterns[doc.vocab.strings[match_id]]
             if pattern.near and not lemmas & set(pattern.near):
                 found.append(Match(key, pattern.model_copy(update={"id": "~" + pattern.id}),
@@ -119,6 +186,20 @@ class PatternSet:
                 continue
             kept.append(m)
         return kept
+
+
+def _first_words(spec: list[dict[str, Any]]) -> frozenset[str] | None:
+    """The words the pattern's first token can be, or None when it can be any word."""
+    first = spec[0]
+    if first.get("OP") in ("?", "*", "{0,4}"):
+        return None
+    for attr in ("NORM", "LOWER", "ORTH"):
+        value = first.get(attr)
+        if isinstance(value, str):
+            return frozenset([value])
+        if isinstance(value, dict) and "IN" in value:
+            return frozenset(value["IN"])
+    return None
 
 
 _BY_OBJECT: dict[tuple[str, int], tuple[object, object]] = {}
