@@ -172,8 +172,8 @@ def _wording_aspects(criterion: Criterion, doc: Doc, setting_words: set[str]) ->
     if named & {"strength", "limitation"} and len(named & {"strength", "limitation"}) == 1:
         found -= {"strength", "limitation"} - named
     lows = {t.lower_ for t in doc}
-    initials = {t.text for t in doc if len(t.text) == 1 and t.text.isupper()
-                and t.dep_ != "det" and t.text not in ("I", "A") or (
+    initials = {t.text for t in doc if (len(t.text) == 1 and t.text.isupper()
+                and t.dep_ != "det" and t.text not in ("I", "A")) or (
                     t.text == "A" and t.dep_ in ("nsubj", "dobj", "pobj"))}
     names = {w for w in setting_words if len(w) > 1}
     letters = {w.upper() for w in setting_words if len(w) == 1}
