@@ -97,7 +97,7 @@ def score_learner(folder: Path, scores: Scores) -> None:
     rules: dict[tuple[str, str], str] = {}
     for hit in practice.hits:
         predicted[_base(hit.note.rel)][norm(hit.quote)].add(hit.element)
-        rules[(norm(hit.quote), hit.element)] = hit.rule
+        rules[(norm(hit.quote), hit.element)] = getattr(hit, "rule", "")
     for rel, note_labels in (labels.get("notes") or {}).items():
         note_labels = note_labels or {}
         said = predicted.get(rel, {})
@@ -113,6 +113,8 @@ def score_learner(folder: Path, scores: Scores) -> None:
                 scores.decoys[kind] += 1
                 if got:
                     scores.decoys_taken[kind] += 1
+                    for tech in got:
+                        scores.techniques[tech].fp += 1  # a decoy taken is a false hit
                     fired = sorted({rules.get((q, e), "") for q in quotes for e in said[q]})
                     scores.confusions.append(f"DECOY {kind} taken as {sorted(got)} {fired}: "
                                              f"{folder.name}/{rel}: {text}")
