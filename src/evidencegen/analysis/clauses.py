@@ -24,8 +24,6 @@ SUBJECT_DEPS = {"nsubj", "nsubjpass", "csubj", "csubjpass", "expl"}
 PERSON_PRONOUNS = {"she", "he", "they", "her", "him", "them"}
 PERSON_NOUNS = {"person", "lady", "woman", "man", "girl", "boy", "nurse", "staff", "colleague",
                 "coordinator", "lead", "head", "team", "people", "inspector", "worker"}
-# nouns for people by what they do: coordinator, carer, therapist, assistant, resident
-_AGENTIVE = re.compile(r"(?:or|er|ist|ant|ent|ian|ee)$")
 
 _QUOTED_PROMPT = re.compile(r"[\"“‘':]\s*([A-Z][a-z]+)\b")
 
@@ -150,7 +148,7 @@ def _one(tok: Token, who: Who, lang: Language) -> str:
         return LEARNER if who.first_person_is_learner else OTHER
     if det & {"her", "his"} and not who.first_person_is_learner and lem not in PERSON_NOUNS:
         return LEARNER  # an observer's "her explanations were clear"
-    if lem in PERSON_NOUNS or (tok.pos_ == "NOUN" and _AGENTIVE.search(lem)):
+    if lem in PERSON_NOUNS:
         return OTHER
     if tok.pos_ == "PRON" and lem in ("it", "this", "that", "which"):
         return THING
@@ -178,6 +176,9 @@ def actor_of(head: Token, who: Who, lang: Language | None = None) -> tuple[str, 
         if kind == THING and head._.lem in lang.actors.person_verbs and subj.pos_ != "PRON":
             return LEARNER, "actor.fragment"  # a note's "Goal 2 done", "Plan agreed"
         return kind, "actor.subject"
+    if head.tag_ == "VBG" and head.dep_ not in ("xcomp",) and who.first_person_is_learner and any(
+            t.lower_ in ("my", "our", "i", "we") for t in head.subtree):
+        return LEARNER, "actor.her_own_doing"  # "keeping to our Tuesday slot"
     if head.dep_ == "xcomp" or (head.dep_ == "ccomp" and head.head.pos_ == "VERB"):
         obj = next((c for c in head.head.children if c.dep_ in ("dobj", "dative")), None)
         if head.dep_ == "ccomp" and obj is None:
