@@ -176,3 +176,38 @@ def test_setting_link_through_the_mentees_initial(tmp_path):
                                   "For K I would use the apprentice model for anything new.\n")
     assert any("setting" in h.aspects for h in analysis.maps["1.1"].hits
                if h.quote.startswith("For K"))
+
+
+def test_a_short_line_ending_in_a_colon_is_a_heading_for_the_lines_below(tmp_path):
+    analysis = _analyse(tmp_path, """Situational mentoring
+
+Where it falls short:
+
+It ends when the task ends, so there is no long-term development.
+""")
+    assert "limitation" in _aspects(analysis)["situational"]
+
+
+def test_a_word_note_with_bold_headings_and_a_table_is_read_for_models(tmp_path):
+    import docx
+
+    learner = tmp_path / "learner"
+    (learner / "reading").mkdir(parents=True)
+    (learner / "learner.yaml").write_text(LEARNER)
+    d = docx.Document()
+    d.add_paragraph().add_run("Peer mentoring").bold = True
+    d.add_paragraph("Two carers on the same grade coach each other through new tasks.")
+    d.add_paragraph().add_run("Drawbacks").bold = True
+    d.add_paragraph("Friends can go easy on each other.")
+    table = d.add_table(rows=3, cols=3)
+    for r, row in enumerate([("Model", "Strength", "Limitation"),
+                             ("Peer mentoring", "no cost", "can turn competitive"),
+                             ("Group mentoring", "reaches a whole team", "less individual time")]):
+        for c, text in enumerate(row):
+            table.cell(r, c).text = text
+    d.save(str(learner / "reading" / "models.docx"))
+    analysis = analyse(learner, today=dt.date(2026, 12, 1))
+    aspects = _aspects(analysis)
+    assert {"strength", "limitation"} <= aspects["peer"]
+    assert {"strength", "limitation"} <= aspects["group"]
+    assert frozenset({"peer", "group"}) in _pairs(analysis)
