@@ -245,7 +245,9 @@ def map_models(cmap: CriterionMap, notes: list[Note], learner: Learner | None) -
                 named, more = _named(crit, bdoc, block.text)
                 extra.update(more)
                 talk.mention(named)
-                carry = named[0] if len(named) == 1 else None
+                if named or not label_aspects(crit, block.text):
+                    # "Where it falls short:" stays with the model above it
+                    carry = named[0] if len(named) == 1 else None
                 continue
             base = _context_model(block, context_models)
             table = getattr(block, "table", None)
