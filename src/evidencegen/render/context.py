@@ -28,6 +28,7 @@ class Quote:
     text: str
     source: str
     line: int
+    why: str = ""  # the rule and clause it was counted by (shown in drafts, for checking)
 
     @property
     def cite(self) -> str:
@@ -127,7 +128,10 @@ def technique_rows(cov: CriterionCoverage) -> list[TechniqueRow]:
         # Prefer a session sentence in which she says what she did ("I ..."), then brevity.
         sessions_first = sorted(hits, key=lambda h: (
             h.note.type != "session", not _first_person(h.quote), len(h.quote)))
-        rows.append(TechniqueRow(element, dates, undated, _quote(sessions_first[0])))
+        best = sessions_first[0]
+        why = f"{best.rule}: \u201c{best.clause}\u201d" if best.clause else best.rule
+        rows.append(TechniqueRow(element, dates, undated,
+                                 Quote(best.quote, best.note.rel, best.line, why)))
     return rows
 
 
