@@ -88,3 +88,21 @@ def test_reasons_reach_coverage_json_and_both_reports(tmp_path):
     assert 'data-reason="negated"' in html and 'data-reason="generic"' in html
     text = text_report(analysis, ["5.2"])
     assert "not counted: " in text and "1 negated" in text
+
+
+def test_a_draft_says_what_each_example_was_counted_by_and_the_final_does_not(tmp_path):
+    import docx
+
+    from evidencegen.api import BuildOptions, build
+
+    samples = Path(__file__).resolve().parents[1] / "samples"
+    words = {}
+    for final in (False, True):
+        out = tmp_path / ("final" if final else "draft")
+        result = build(samples / "complete", BuildOptions(out=out, formats=("docx",),
+                                                         criteria=("5.2",), final=final))
+        path = next(p for p in result.files if p.name.endswith("_5.2.docx"))
+        d = docx.Document(str(path))
+        words[final] = "\n".join(c.text for t in d.tables for row in t.rows for c in row.cells)
+    assert "Counted by active_listening/" in words[False]
+    assert "Counted by" not in words[True]
