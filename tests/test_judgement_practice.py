@@ -162,3 +162,14 @@ def test_a_misplaced_part_of_speech_in_a_pattern_is_refused():
 
     with pytest.raises(CriteriaError, match="part of speech"):
         compile_pattern(Pattern(id="bad", match="calm@VERB|console"))
+
+
+def test_talking_it_over_counts_for_conflict_only_where_a_disagreement_is_told(tmp_path):
+    cmap = _judge(tmp_path, "She was annoyed that I had moved her shift without asking. "
+                            "We talked about it and agreed she would swap with Sam.")
+    assert "resolving_conflict" in _counted(cmap)
+
+
+def test_talking_without_a_disagreement_is_not_conflict_resolution(tmp_path):
+    cmap = _judge(tmp_path, "We talked about the new menu and agreed it looked good.")
+    assert "resolving_conflict" not in _counted(cmap)

@@ -48,6 +48,8 @@ class Pattern(_Frozen):
     anchor: list[str] = []  # lemmas of the word whose clause is judged (default: 1st verb)
     weak: bool = False  # counts only when nothing more specific counts in the sentence
     alone_ok: bool = False  # the mentee alone shows it ("she did the visit on her own")
+    context_near: list[str] = []  # lemmas that must be in the paragraph (a disagreement
+    # being talked about makes "we talked it over" conflict resolution)
 
 
 class Element(_Frozen):

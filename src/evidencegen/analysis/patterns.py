@@ -164,13 +164,20 @@ class PatternSet:
             found.update(self._buckets[first](doc))
         return sorted(found, key=lambda m: (m[1], m[2], m[0]))
 
-    def __call__(self, doc: Doc) -> list[Match]:
-        """Longest non-overlapping match per group, in sentence order."""
+    def __call__(self, doc: Doc, context: frozenset[str] = frozenset()) -> list[Match]:
+        """Longest non-overlapping match per group, in sentence order.
+
+        ``context``: the lemmas of the paragraph the sentence sits in, for ``context_near``.
+        """
         found: list[Match] = []
         lemmas = {t._.lem for t in doc} | {t.lower_ for t in doc}
         for match_id, start, end in self._matches(doc):
             key, pattern = self._patterns[doc.vocab.strings[match_id]]
             if pattern.near and not lemmas & set(pattern.near):
+                found.append(Match(key, pattern.model_copy(update={"id": "~" + pattern.id}),
+                                   doc[start:end]))
+                continue
+            if pattern.context_near and not (lemmas | context) & set(pattern.context_near):
                 found.append(Match(key, pattern.model_copy(update={"id": "~" + pattern.id}),
                                    doc[start:end]))
                 continue

@@ -67,12 +67,13 @@ def in_plan(block: Block, criterion: Criterion) -> bool:
     return any(w.startswith(label) for w in words for label in criterion.plan_labels)
 
 
-def judge_sentence(criterion: Criterion, doc, who: Who,
-                   plan: bool = False) -> tuple[dict[str, tuple], dict[str, tuple]]:
+def judge_sentence(criterion: Criterion, doc, who: Who, plan: bool = False,
+                   context: frozenset[str] = frozenset(),
+                   ) -> tuple[dict[str, tuple], dict[str, tuple]]:
     """(accepted, rejected) per element id: (rule, reading) for the first match of each."""
     accepted: dict[str, tuple] = {}
     rejected: dict[str, tuple] = {}
-    for match in _patterns(criterion)(doc):
+    for match in _patterns(criterion)(doc, context):
         if match.key in accepted:
             continue
         if wrong_sense(match):
@@ -103,8 +104,12 @@ def map_practice(cmap: CriterionMap, notes: list[Note], learner: Learner | None)
         who = who_for(note, learner)
         items = [(b, s) for b in note.blocks if b.kind != "heading" for s in b.sentences]
         docs = parse(s.text for _, s in items)
+        paragraph: dict[int, set[str]] = {}
+        for (block, _), doc in zip(items, docs, strict=True):
+            paragraph.setdefault(id(block), set()).update(t.norm_ for t in doc)
         for (block, sentence), doc in zip(items, docs, strict=True):
-            accepted, rejected = judge_sentence(crit, doc, who, in_plan(block, crit))
+            accepted, rejected = judge_sentence(crit, doc, who, in_plan(block, crit),
+                                                frozenset(paragraph[id(block)]))
             for element, (rule, reading, _) in accepted.items():
                 cmap.hits.append(Hit(element, note, sentence.line, sentence.text, (), rule,
                                      reading.clause, reading.actor))
