@@ -414,7 +414,7 @@ def read_clause(tok: Token, who: Who, *, agreement: bool = False, negation_ok: b
 def _agreed_above(heads: list[Token], i: int, lang: Language) -> bool:
     """A realised agreement ("we agreed", "we have arranged") above clause ``i``."""
     for head in heads[i + 1:] if i >= 0 else heads:
-        if head._.lem in lang.modality.agreement_verbs and head.tag_ in ("VBD", "VBN") \
+        if head._.lem in lang.modality.agreement_verbs and head.tag_ in ("VBD", "VBN", "VBP") \
                 and modality(head, lang) is None and negated(head, lang) is None:
             return True
     return False

@@ -186,13 +186,17 @@ class PatternSet:
                                    doc[start:end]))
                 continue
             found.append(Match(key, pattern, doc[start:end]))
-        found.sort(key=lambda m: (m.span.start, -(m.span.end - m.span.start)))
+        # a match in the right sense is kept before one whose sense guard failed, so a
+        # failed guard never hides a good match of the same element
+        found.sort(key=lambda m: (wrong_sense(m), m.span.start, -(m.span.end - m.span.start)))
         kept: list[Match] = []
         for m in found:
-            if any(k.key == m.key and k.span.start <= m.span.start < k.span.end for k in kept):
+            if any(k.key == m.key and (k.span.start <= m.span.start < k.span.end
+                                       or m.span.start <= k.span.start < m.span.end)
+                   for k in kept):
                 continue
             kept.append(m)
-        return kept
+        return sorted(kept, key=lambda m: (m.span.start, -(m.span.end - m.span.start)))
 
 
 def _first_words(spec: list[dict[str, Any]]) -> frozenset[str] | None:
