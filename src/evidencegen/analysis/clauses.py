@@ -170,6 +170,8 @@ def actor_of(head: Token, who: Who, lang: Language | None = None) -> tuple[str, 
         owner = next((c for c in subj.children if c.dep_ == "poss"), None) if subj else None
         if owner is not None and classify(owner, who, lang) == OTHER:
             return OTHER, "actor.others_passive"  # "the home's targets were met"
+        if any(c.dep_ == "auxpass" and c.tag_ in ("VBZ", "VBP") for c in head.children):
+            return GENERIC, "actor.present_passive"  # "regular time is widely recommended"
         return LEARNER, "actor.passive_implicit"  # "her goals were reviewed": by the writer
     if subj is not None:
         kind = classify(subj, who, lang)
@@ -215,6 +217,10 @@ def negated(head: Token, lang: Language | None = None) -> str | None:
                 d.dep_ == "det" and d.lower_ in lang.negation.determiners
                 for d in child.children):
             return "negation.no_object"
+    if head._.lem in lang.negation.postponing or (
+            head._.lem == "put" and any(c.lower_ == "off" for c in head.children)):
+        return f"negation.{head._.lem}_off" if head._.lem == "put" else \
+            f"negation.{head._.lem}"  # "the goals conversation has been put off"
     if head.dep_ in ("xcomp",) and head.head._.lem in lang.negation.governing_verbs:
         return f"negation.{head.head._.lem}_to"
     if head.dep_ == "pcomp" and head.head._.lem in lang.negation.prepositions:

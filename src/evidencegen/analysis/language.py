@@ -32,6 +32,7 @@ class Negation(_Frozen):
     determiners: frozenset[str]
     adverbs: frozenset[str]
     governing_verbs: frozenset[str]
+    postponing: frozenset[str]
     prepositions: frozenset[str]
     pseudo: tuple[str, ...]
 
