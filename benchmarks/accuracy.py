@@ -70,6 +70,7 @@ class Scores:
         default_factory=lambda: defaultdict(list))  # rules -> (learner, ac, want, got)
     confusions: list[str] = field(default_factory=list)
     unmatched_labels: list[str] = field(default_factory=list)
+    size: Counter = field(default_factory=Counter)  # learners, notes, sentences
 
 
 def _base(rel: str) -> str:
@@ -90,6 +91,9 @@ def score_learner(folder: Path, scores: Scores) -> None:
     analysis = analyse(folder, today=TODAY)
     maps = analysis.maps
     sentences_of: dict[str, list[str]] = defaultdict(list)
+    scores.size["learners"] += 1
+    scores.size["notes"] += len(analysis.learner.notes)
+    scores.size["sentences"] += sum(len(n.sentences) for n in analysis.learner.notes)
     for note in analysis.learner.notes:
         sentences_of[_base(note.rel)].extend(norm(s.text) for s in note.sentences)
     practice = maps["5.2"]
@@ -226,7 +230,8 @@ def figures(s: Scores) -> dict[str, float]:
 
 
 def report(part: str, s: Scores, confusions: bool) -> str:
-    lines = [f"== {part} =="]
+    lines = [f"== {part} == {s.size['learners']} learners, {s.size['notes']} notes, "
+             f"{s.size['sentences']} sentences"]
     lines.append(f"{'technique':<24}{'P':>6}{'R':>6}{'tp':>5}{'fp':>5}{'fn':>5}")
     for tech in sorted(s.techniques):
         pr = s.techniques[tech]
