@@ -173,3 +173,9 @@ def test_talking_it_over_counts_for_conflict_only_where_a_disagreement_is_told(t
 def test_talking_without_a_disagreement_is_not_conflict_resolution(tmp_path):
     cmap = _judge(tmp_path, "We talked about the new menu and agreed it looked good.")
     assert "resolving_conflict" not in _counted(cmap)
+
+
+def test_helping_her_do_it_is_doing_it_together(tmp_path):
+    cmap = _judge(tmp_path, "K and another senior disagree about the handover sheet. "
+                            "I helped her talk it through: what does each of them want?")
+    assert "resolving_conflict" in _counted(cmap)

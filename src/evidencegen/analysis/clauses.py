@@ -255,7 +255,8 @@ def modality(head: Token, lang: Language | None = None) -> tuple[str, str] | Non
     if head._.lem in lang.modality.intent_verbs and head.tag_ in ("VBP", "VBZ") and any(
             c.dep_ == "xcomp" for c in head.children):
         return "hypothetical", f"modality.intent_{head._.lem}"  # "I plan to move ..."
-    if head.dep_ in ("xcomp", "ccomp") and head.head is not head:
+    if head.dep_ in ("xcomp", "ccomp") and head.head is not head and \
+            head.tag_ not in ("VBD", "VBZ", "VBP"):  # a finite clause reports, whoever wants
         gov = head.head
         if gov._.lem in lang.modality.intent_verbs:
             return "hypothetical", f"modality.intent_{gov._.lem}"
@@ -400,6 +401,9 @@ def read_clause(tok: Token, who: Who, *, agreement: bool = False, negation_ok: b
         if up == GENERIC and any(c._.lem in lang.generic.evaluative_adjectives
                                  for c in head.children if c.dep_ in ("acomp", "attr")):
             return no("generic", "generic.evaluative", up)
+    if actor == MENTEE and len(heads) > 1 and heads[1]._.lem in _HELPING and \
+            actor_of(heads[1], who, lang)[0] in (LEARNER, PAIR):
+        actor, actor_rule = PAIR, "actor.helped_by_her"  # "I helped her talk it through"
     if actor == THING and len(heads) > 1:
         up, _ = actor_of(heads[1], who, lang)
         if up in actors:
@@ -426,6 +430,7 @@ def _agreed_above(heads: list[Token], i: int, lang: Language) -> bool:
     return False
 
 
+_HELPING = {"help", "support", "coach", "guide", "encourage", "get", "let"}
 _FIRST_PERSON = {"i", "me", "my", "we", "us", "our", "myself", "ourselves"}
 
 
