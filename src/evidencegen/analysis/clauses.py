@@ -74,8 +74,12 @@ def clause_text(head: Token) -> str:
     """The clause's words, without the clauses nested in it (for explanations)."""
     nested = {t.i for c in head.children if c.dep_ in CLAUSE_DEPS - {"xcomp"}
               for t in c.subtree}
-    words = [t for t in head.subtree if t.i not in nested]
-    return " ".join(t.text for t in words if not t.is_punct or t.text in "%")
+    words = [t for t in head.subtree if t.i not in nested and (not t.is_punct or t.text == "%")]
+    while words and words[-1].dep_ in ("cc", "mark", "punct"):
+        words.pop()  # "I explained ... and" -> "I explained ..."
+    while words and words[0].dep_ in ("cc", "mark"):
+        words.pop(0)
+    return " ".join(t.text for t in words)
 
 
 def subject(head: Token) -> Token | None:
