@@ -179,3 +179,16 @@ def test_helping_her_do_it_is_doing_it_together(tmp_path):
     cmap = _judge(tmp_path, "K and another senior disagree about the handover sheet. "
                             "I helped her talk it through: what does each of them want?")
     assert "resolving_conflict" in _counted(cmap)
+
+
+def test_in_an_observation_she_is_whoever_was_named_last(tmp_path):
+    front = ("type: observation\ndate: 2026-03-02\nmentee: Mentee K\n"
+             "author: {name: Sam Lee, role: Assessor}\n")
+    cmap = _judge(tmp_path, "K described a hard shift with a resident's family. "
+                            "She listened to the daughter's complaint without interrupting.",
+                  "observations", front)
+    assert "active_listening" not in _counted(cmap)
+    cmap = _judge(tmp_path / "b", "K described a hard shift with a resident's family. "
+                                  "Rosa asked what she thought had gone well. "
+                                  "She listened without interrupting.", "observations", front)
+    assert "active_listening" in _counted(cmap)

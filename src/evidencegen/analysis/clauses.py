@@ -39,6 +39,7 @@ class Who:
     first_person_is_learner: bool  # False in an observation or witness account
     learner_names: frozenset[str]  # lower-case name parts of the learner
     mentee_names: frozenset[str]  # lower-case name parts and initials of her mentees
+    she_is: str = "learner"  # in an account by someone else: whom "she"/"he" last referred to
 
 
 @dataclass(frozen=True)
@@ -137,7 +138,7 @@ def _one(tok: Token, who: Who, lang: Language) -> str:
     if low in PERSON_PRONOUNS or lem in PERSON_PRONOUNS:
         if who.first_person_is_learner:
             return OTHER if lem == "they" else MENTEE  # her "they": residents, staff...
-        return PAIR if lem == "they" else LEARNER
+        return PAIR if lem == "they" else (MENTEE if who.she_is == MENTEE else LEARNER)
     if lem in lang.actors.essay and det & {"this", "my", "the"}:
         return ESSAY
     if low in lang.actors.generic or lem in lang.actors.generic:
@@ -157,6 +158,20 @@ def _one(tok: Token, who: Who, lang: Language) -> str:
     if tok.pos_ == "PRON" and lem in ("it", "this", "that", "which"):
         return THING
     return THING
+
+
+def last_named(doc: Doc, who: Who) -> str | None:
+    """Learner or mentee, whichever the sentence's main subject names, for the next "she"."""
+    root = next((t for t in doc if t.dep_ == "ROOT"), None)
+    subj = subject(root) if root is not None else None
+    if subj is None or subj.lower_ in PERSON_PRONOUNS:
+        return None
+    low = subj.lower_
+    if low in who.learner_names:
+        return LEARNER
+    if low in who.mentee_names and (len(low) > 1 or subj.text.isupper()):
+        return MENTEE
+    return None
 
 
 def actor_of(head: Token, who: Who, lang: Language | None = None) -> tuple[str, str]:

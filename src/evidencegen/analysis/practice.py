@@ -9,9 +9,10 @@ rejected, with its reason and the rule that decided.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from evidencegen.analysis.clauses import Who, read_clause
+from evidencegen.analysis.clauses import Who, last_named, read_clause
 from evidencegen.analysis.nlp import parse
 from evidencegen.analysis.patterns import Match, PatternSet, per_criterion, wrong_sense
 
@@ -110,6 +111,8 @@ def map_practice(cmap: CriterionMap, notes: list[Note], learner: Learner | None)
         for (block, sentence), doc in zip(items, docs, strict=True):
             accepted, rejected = judge_sentence(crit, doc, who, in_plan(block, crit),
                                                 frozenset(paragraph[id(block)]))
+            if not who.first_person_is_learner and (named := last_named(doc, who)):
+                who = replace(who, she_is=named)  # the next "she" is whom this one named
             for element, (rule, reading, _) in accepted.items():
                 cmap.hits.append(Hit(element, note, sentence.line, sentence.text, (), rule,
                                      reading.clause, reading.actor))
