@@ -211,3 +211,17 @@ def test_a_word_note_with_bold_headings_and_a_table_is_read_for_models(tmp_path)
     assert {"strength", "limitation"} <= aspects["peer"]
     assert {"strength", "limitation"} <= aspects["group"]
     assert frozenset({"peer", "group"}) in _pairs(analysis)
+
+
+def test_solving_problems_is_a_strength_and_both_parties_is_no_comparison(tmp_path):
+    analysis = _analyse(tmp_path, """- Reverse mentoring:
+  - Junior staff teach senior staff about new apps.
+- Flash mentoring:
+  - One short conversation about one question.
+  - Beneficial for resolving immediate issues.
+  - It needs both parties to turn up prepared.
+""")
+    flash = [h for h in analysis.maps["1.1"].hits if h.element == "flash"]
+    solving = next(h for h in flash if "resolving" in h.quote)
+    assert "strength" in solving.aspects and "limitation" not in solving.aspects
+    assert not analysis.maps["1.1"].comparisons

@@ -143,6 +143,16 @@ def _anaphora(criterion: Criterion, text: str, talk: _Discourse) -> list[str]:
 
 _FEW = {"little", "few", "no", "limited", "less", "fewer"}
 _NAMED_ASPECT = {"benefit", "drawback"}  # pattern ids of nouns that name the aspect
+_SOLVING = {"resolve", "solve", "address", "reduce", "prevent", "avoid", "tackle", "fix",
+            "overcome", "handle", "bridge", "manage", "ease", "lower", "remove"}
+_MODEL_WORDS = {"model", "approach", "framework", "method", "type", "one", "kind", "way"}
+
+
+def _loose_both(match: object) -> bool:
+    """ "both parties", "both sides": a determiner of something other than the models."""
+    tok = match.span[0]  # type: ignore[attr-defined]
+    return tok.lower_ == "both" and tok.dep_ in ("det", "predet") and \
+        tok.head._.lem not in _MODEL_WORDS
 
 
 def _wording_aspects(criterion: Criterion, doc: Doc, setting_words: set[str]) -> set[str]:
@@ -154,6 +164,9 @@ def _wording_aspects(criterion: Criterion, doc: Doc, setting_words: set[str]) ->
     for m in aspects(doc):
         if wrong_sense(m):
             continue
+        if m.key == "limitation" and m.pattern.id == "trouble" and \
+                m.span[0].head._.lem in _SOLVING:
+            continue  # "good for resolving immediate issues" is no limitation
         neg = any(negated(h) for h in chain(m.span[0])) or any(
             c.lower_ in _FEW for t in m.span for c in t.children if c.dep_ in ("amod", "det"))
         if m.key == "strength" and neg:
@@ -260,10 +273,13 @@ def map_models(cmap: CriterionMap, notes: list[Note], learner: Learner | None) -
                 doc = next(sentence_docs)
                 named, more = _named(crit, doc, sentence.text)
                 extra.update(more)
-                back = _anaphora(crit, sentence.text, talk)
+                back = _anaphora(crit, sentence.text, talk) if not any(
+                    t.lower_ == "both" and t.dep_ in ("det", "predet")
+                    and t.head._.lem not in _MODEL_WORDS for t in doc) else []
                 subjects = named or back or ([base] if base else []) or (
                     [carry] if carry else [])
-                cues = {m.pattern.id for m in comparing(doc) if not wrong_sense(m)}
+                cues = {m.pattern.id for m in comparing(doc)
+                        if not wrong_sense(m) and not _loose_both(m)}
                 related = list(dict.fromkeys([*named, *back]))
                 if cues & _STRONG_CUES and len(related) < 2:
                     context_model = base or carry
