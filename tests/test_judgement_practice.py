@@ -23,6 +23,10 @@ declaration: {signed: true, date: 2026-11-01}
 """
 
 
+OBSERVED = ("type: observation\ndate: 2026-03-02\nmentee: Mentee K\n"
+            "author: {name: Sam Lee, role: Assessor}\n")
+
+
 def _judge(tmp_path: Path, body: str, folder: str = "sessions",
            front: str = "type: session\ndate: 2026-03-02\nmentee: Mentee K\n"):
     learner = tmp_path / "learner"
@@ -96,18 +100,14 @@ def test_an_honest_admission_counts_although_negated(tmp_path):
 
 
 def test_in_an_observation_she_is_the_learner(tmp_path):
-    front = ("type: observation\ndate: 2026-03-02\nmentee: Mentee K\n"
-             "author: {name: Sam Lee, role: Assessor}\n")
     cmap = _judge(tmp_path, "I watched the session. Rosa listened without interrupting and "
-                            "she praised K for the care plan.", "observations", front)
+                            "she praised K for the care plan.", "observations", OBSERVED)
     assert {"active_listening", "positive_reinforcement"} <= _counted(cmap)
 
 
 def test_in_an_observation_the_observers_own_actions_are_not_hers(tmp_path):
-    front = ("type: observation\ndate: 2026-03-02\nmentee: Mentee K\n"
-             "author: {name: Sam Lee, role: Assessor}\n")
     cmap = _judge(tmp_path, "Afterwards I gave Rosa feedback on the session.",
-                  "observations", front)
+                  "observations", OBSERVED)
     assert "constructive_feedback" not in _counted(cmap)
 
 
@@ -182,13 +182,11 @@ def test_helping_her_do_it_is_doing_it_together(tmp_path):
 
 
 def test_in_an_observation_she_is_whoever_was_named_last(tmp_path):
-    front = ("type: observation\ndate: 2026-03-02\nmentee: Mentee K\n"
-             "author: {name: Sam Lee, role: Assessor}\n")
     cmap = _judge(tmp_path, "K described a hard shift with a resident's family. "
                             "She listened to the daughter's complaint without interrupting.",
-                  "observations", front)
+                  "observations", OBSERVED)
     assert "active_listening" not in _counted(cmap)
     cmap = _judge(tmp_path / "b", "K described a hard shift with a resident's family. "
                                   "Rosa asked what she thought had gone well. "
-                                  "She listened without interrupting.", "observations", front)
+                                  "She listened without interrupting.", "observations", OBSERVED)
     assert "active_listening" in _counted(cmap)

@@ -53,6 +53,15 @@ class Reading:
     agreed: bool = False  # a future clause accepted because the agreeing happened
 
 
+def is_name(tok: Token, names: frozenset[str]) -> bool:
+    """Does the token name one of these people? A one-letter name ("Mentee A") counts only
+    as a capital that is not an article: "A said ..." is her, "A carer said ..." is not."""
+    low = tok.lower_
+    if low not in names:
+        return False
+    return len(low) > 1 or (tok.text.isupper() and tok.dep_ not in ("det", "predet"))
+
+
 def clause_head(tok: Token) -> Token:
     """The head of the smallest clause that contains ``tok``."""
     while True:
@@ -125,8 +134,8 @@ def _one(tok: Token, who: Who, lang: Language) -> str:
         if not who.first_person_is_learner:
             return PAIR if low in ("we", "us") else OTHER
         return PAIR if low in ("we", "us") else LEARNER
-    if low in who.mentee_names and (len(low) > 1 or (tok.text.isupper() and tok.dep_ != "det")):
-        return MENTEE  # "Mentee A": a capital A that is a subject, not the article
+    if is_name(tok, who.mentee_names):
+        return MENTEE
     if low in who.learner_names:
         return LEARNER
     if lem in lang.actors.mentee_nouns and det & {"my", "our", "the", "his", "her"}:
@@ -169,7 +178,7 @@ def last_named(doc: Doc, who: Who) -> str | None:
     low = subj.lower_
     if low in who.learner_names:
         return LEARNER
-    if low in who.mentee_names and (len(low) > 1 or subj.text.isupper()):
+    if is_name(subj, who.mentee_names):
         return MENTEE
     return None
 
@@ -281,8 +290,7 @@ def modality(head: Token, lang: Language | None = None) -> tuple[str, str] | Non
             return "hypothetical", f"modality.intent_{gov._.lem}"
         if gov._.lem == "go" and gov.tag_ == "VBG":
             return "future", "modality.going_to"
-        if gov._.lem in ("need", "have") and gov.tag_ in ("VBP", "VBZ", "VB") and \
-                head.dep_ == "xcomp" and gov._.lem == "need":
+        if gov._.lem == "need" and gov.tag_ in ("VBP", "VBZ", "VB") and head.dep_ == "xcomp":
             return "hypothetical", "modality.need_to"
     return None
 

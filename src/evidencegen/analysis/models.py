@@ -18,12 +18,12 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from evidencegen.analysis.clauses import chain, negated
+from evidencegen.analysis.clauses import chain, is_name, negated
 from evidencegen.analysis.nlp import parse
 from evidencegen.analysis.patterns import PatternSet, per_criterion, wrong_sense
 
 if TYPE_CHECKING:
-    from spacy.tokens import Doc
+    from spacy.tokens import Doc, Token
 
     from evidencegen.criteria import Criterion
     from evidencegen.mapping import CriterionMap
@@ -148,9 +148,8 @@ _SOLVING = {"resolve", "solve", "address", "reduce", "prevent", "avoid", "tackle
 _MODEL_WORDS = {"model", "approach", "framework", "method", "type", "one", "kind", "way"}
 
 
-def _loose_both(match: object) -> bool:
+def _loose_both(tok: Token) -> bool:
     """ "both parties", "both sides": a determiner of something other than the models."""
-    tok = match.span[0]  # type: ignore[attr-defined]
     return tok.lower_ == "both" and tok.dep_ in ("det", "predet") and \
         tok.head._.lem not in _MODEL_WORDS
 
@@ -185,12 +184,8 @@ def _wording_aspects(criterion: Criterion, doc: Doc, setting_words: set[str]) ->
     if named & {"strength", "limitation"} and len(named & {"strength", "limitation"}) == 1:
         found -= {"strength", "limitation"} - named
     lows = {t.lower_ for t in doc}
-    initials = {t.text for t in doc if (len(t.text) == 1 and t.text.isupper()
-                and t.dep_ != "det" and t.text not in ("I", "A")) or (
-                    t.text == "A" and t.dep_ in ("nsubj", "dobj", "pobj"))}
-    names = {w for w in setting_words if len(w) > 1}
-    letters = {w.upper() for w in setting_words if len(w) == 1}
-    if names & lows or initials & letters:
+    names = frozenset(setting_words)
+    if any(is_name(t, names) for t in doc) or {w for w in names if len(w) > 1} & lows:
         found.add("setting")  # her workplace or her mentee ("for D I would use ...")
     return found
 
@@ -249,11 +244,15 @@ def map_models(cmap: CriterionMap, notes: list[Note], learner: Learner | None) -
         carry: str | None = None
         tables: dict[int, dict[int, str]] = defaultdict(dict)
         blocks = list(note.blocks)
-        docs = parse(b.text for b in blocks)
+        # a block's own text names models only in headings and in a table's first column;
+        # every other block is read through its sentences
+        own = [b for b in blocks if b.kind == "heading" or getattr(b, "column", None) == 0]
+        own_docs = dict(zip((id(b) for b in own), parse(b.text for b in own), strict=True))
         sentence_docs = iter(parse(s.text for b in blocks if b.kind != "heading"
                                    for s in b.sentences))
         context_models = _context_models(crit, blocks)
-        for block, bdoc in zip(blocks, docs, strict=True):
+        for block in blocks:
+            bdoc = own_docs.get(id(block))
             if block.kind == "heading":
                 named, more = _named(crit, bdoc, block.text)
                 extra.update(more)
@@ -273,13 +272,12 @@ def map_models(cmap: CriterionMap, notes: list[Note], learner: Learner | None) -
                 doc = next(sentence_docs)
                 named, more = _named(crit, doc, sentence.text)
                 extra.update(more)
-                back = _anaphora(crit, sentence.text, talk) if not any(
-                    t.lower_ == "both" and t.dep_ in ("det", "predet")
-                    and t.head._.lem not in _MODEL_WORDS for t in doc) else []
+                back = [] if any(_loose_both(t) for t in doc) else \
+                    _anaphora(crit, sentence.text, talk)
                 subjects = named or back or ([base] if base else []) or (
                     [carry] if carry else [])
                 cues = {m.pattern.id for m in comparing(doc)
-                        if not wrong_sense(m) and not _loose_both(m)}
+                        if not wrong_sense(m) and not _loose_both(m.span[0])}
                 related = list(dict.fromkeys([*named, *back]))
                 if cues & _STRONG_CUES and len(related) < 2:
                     context_model = base or carry
