@@ -155,13 +155,27 @@ def test_every_pattern_in_the_shipped_criteria_compiles():
         PatternSet((n, a.patterns) for n, a in c.aspects.items())
 
 
-def test_a_misplaced_part_of_speech_in_a_pattern_is_refused():
-    from evidencegen.analysis.patterns import compile_pattern
-    from evidencegen.criteria import Pattern
-    from evidencegen.errors import CriteriaError
+def test_a_centres_criteria_file_with_a_malformed_pattern_is_one_line_naming_it(tmp_path):
+    import shutil
 
-    with pytest.raises(CriteriaError, match="part of speech"):
-        compile_pattern(Pattern(id="bad", match="calm@VERB|console"))
+    from click.testing import CliRunner
+
+    from evidencegen.cli import cli
+
+    root = Path(__file__).resolve().parents[1]
+    learner = tmp_path / "learner"
+    shutil.copytree(root / "samples" / "part-way", learner)
+    text = (root / "criteria" / "unit-435.yaml").read_text()
+    bad = text.replace('match: "listen", not_near', 'match: "calm@VERB|console", not_near')
+    (learner / "our-criteria.yaml").write_text(bad)
+    line = bad[: bad.index("calm@VERB|console")].count("\n") + 1
+    with (learner / "learner.yaml").open("a") as fh:
+        fh.write("criteria: our-criteria.yaml\n")
+    result = CliRunner().invoke(cli, ["check", str(learner)])
+    assert result.exit_code == 2
+    assert f"our-criteria.yaml:{line}:" in result.output
+    assert "part of speech (@VERB) goes once at the end" in result.output
+    assert "Traceback" not in result.output and len(result.output.strip().splitlines()) == 1
 
 
 def test_talking_it_over_counts_for_conflict_only_where_a_disagreement_is_told(tmp_path):

@@ -7,12 +7,13 @@ the packaged criteria/ folder, or at a path a learner.yaml names.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from evidencegen.errors import CriteriaError
 from evidencegen.resources import packaged_dir
@@ -50,6 +51,22 @@ class Pattern(_Frozen):
     alone_ok: bool = False  # the mentee alone shows it ("she did the visit on her own")
     context_near: list[str] = []  # lemmas that must be in the paragraph (a disagreement
     # being talked about makes "we talked it over" conflict resolution)
+
+
+    @field_validator("match")
+    @classmethod
+    def _well_formed(cls, match: str) -> str:
+        """Checked when the file is read, so a typo names its file and line (no spaCy)."""
+        for alternative in match.split(" | "):
+            words = alternative.replace("...", " ... ").split()
+            if not words or words[0] == "...":
+                raise ValueError(f"'{match}' has an empty alternative or starts with '...'")
+            for word in words:
+                bare = re.sub(r"@[A-Z|]+$", "", word.rstrip("?"))
+                if "@" in bare or "=" in bare[1:]:
+                    raise ValueError(f"in '{word}', a part of speech (@VERB) goes once at the "
+                                     "end of the word, and = once at its start")
+        return match
 
 
 class Element(_Frozen):
