@@ -81,10 +81,21 @@ def test_a_decoy_is_not_evidence_and_says_why(tmp_path, sentence, reason):
     ("I did not interrupt her while she talked it over.", "active_listening"),
     ("I praised the way she handled the family's questions.", "positive_reinforcement"),
     ("We moved our session to Thursday to fit around her night shifts.", "flexibility"),
+    ("Our next catch-up is booked for the second Tuesday in May.", "regular_meetings"),
+    ("I started by asking him to walk me through the night in his own way.",
+     "active_listening"),
+    ("He talked me through how he had planned the outing.", "active_listening"),
+    ("I told him he had set out the care plan exactly as the family wanted.",
+     "positive_reinforcement"),
 ])
 def test_plain_wording_of_practice_counts(tmp_path, sentence, technique):
     cmap = _judge(tmp_path, sentence)
     assert technique in _counted(cmap), [(r.element, r.reason, r.rule) for r in cmap.rejected]
+
+
+def test_something_done_to_her_by_others_is_not_her_doing(tmp_path):
+    cmap = _judge(tmp_path, "We were given good feedback by the inspectors last week.")
+    assert "constructive_feedback" not in _counted(cmap)
 
 
 def test_next_time_i_will_shows_nothing(tmp_path):

@@ -193,9 +193,11 @@ def actor_of(head: Token, who: Who, lang: Language | None = None) -> tuple[str, 
         agent = _agent(head)
         if agent is not None:
             return classify(agent, who, lang), "actor.passive_agent"
-        if subj is not None and classify(subj, who, lang) in (LEARNER, PAIR):
-            return OTHER, "actor.done_to_learner"  # "we were encouraged to ..."
         owner = next((c for c in subj.children if c.dep_ == "poss"), None) if subj else None
+        if subj is not None and (mine := classify(subj, who, lang)) in (LEARNER, PAIR):
+            if owner is not None and subj.pos_ == "NOUN" and subj._.lem not in PERSON_NOUNS:
+                return mine, "actor.own_passive"  # "our next session is booked for ..."
+            return OTHER, "actor.done_to_learner"  # "we were encouraged to ..."
         if owner is not None and classify(owner, who, lang) == OTHER:
             return OTHER, "actor.others_passive"  # "the home's targets were met"
         if any(c.dep_ == "auxpass" and c.tag_ in ("VBZ", "VBP") for c in head.children):
