@@ -26,7 +26,6 @@ from evidencegen.inputs import (
     sift,
 )
 from evidencegen.privacy import Finding, Guard
-from evidencegen.signing import SigningKey, Verification
 from evidencegen.schema import (
     FRONT_MATTER_VERBATIM,
     LEARNER_VERBATIM,
@@ -38,6 +37,7 @@ from evidencegen.schema import (
     parse_date,
     validate,
 )
+from evidencegen.signing import SigningKey, Verification
 from evidencegen.structure import (
     Block,
     Sentence,
