@@ -369,8 +369,9 @@ def forms(learner_dir: Path, out: Path, fmt: str, pdf_variant: str, centre: Path
 
     Each is pre-filled with the learner, the criterion, the mentee's pseudonym and the
     techniques the learner's notes claim, with space for what was seen, the decision and
-    signatures. Saved back into the learner's observations (or witness) folder once completed,
-    the Word file counts as observation (or witness) evidence.
+    signatures. Saved back into the learner's observations (or witness) folder once completed
+    and countersigned by the assessor ('evidencegen sign'), the Word file counts as
+    observation (or witness) evidence.
 
     \b
     Example:
