@@ -51,7 +51,7 @@ def test_branding_reaches_both_formats(tmp_path: Path) -> None:
     assert any(x.get_object()["/Subtype"] == "/Image" for x in images.values())
 
 
-def test_batch_uses_the_centre_yaml_at_the_top_of_the_cohort(tmp_path: Path) -> None:
+def test_batch_ignores_a_centre_yaml_in_the_cohort_folder(tmp_path: Path) -> None:
     cohort = tmp_path / "cohort"
     shutil.copytree(SAMPLES / "part-way", cohort / "part-way")
     shutil.copy(RIVERSIDE, cohort / "centre.yaml")
@@ -60,8 +60,9 @@ def test_batch_uses_the_centre_yaml_at_the_top_of_the_cohort(tmp_path: Path) -> 
     result = CliRunner().invoke(cli, ["batch", str(cohort), "-o", str(tmp_path / "out"),
                                       "-f", "docx", "-j", "1"])
     assert result.exit_code == 0, result.output
+    assert "centre.yaml is not used" in result.stderr  # anyone who writes there could set it
     d = docx.Document(str(tmp_path / "out" / "L4-023" / "L4-023_435_5.2.docx"))
-    assert "Riverside Skills Academy" in d.sections[0].header.paragraphs[0].text
+    assert "Riverside Skills Academy" not in d.sections[0].header.paragraphs[0].text
 
 
 def test_bad_centre_yaml_names_the_line(tmp_path: Path) -> None:

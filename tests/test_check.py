@@ -10,6 +10,8 @@ from conftest import SAMPLES, note
 
 from evidencegen.cli import cli
 
+DEMO_CENTRE = SAMPLES / "centres" / "northfield" / "centre.yaml"
+
 
 def check(*args: str):
     return CliRunner().invoke(cli, ["check", *args])
@@ -36,13 +38,31 @@ def test_strict_is_a_gate() -> None:
     assert check(str(SAMPLES / "part-way"), "-c", "4.1", "--strict").exit_code == 1
 
 
+def test_strict_needs_met_asks_for_a_countersigned_observation() -> None:
+    unkeyed = check(str(SAMPLES / "complete"), "-c", "5.2", "--strict", "--needs", "met")
+    assert unkeyed.exit_code == 1
+    assert "Not met yet: 5.2" in unkeyed.stderr
+    keyed = check(str(SAMPLES / "complete"), "-c", "5.2", "--strict", "--needs", "met",
+                  "--centre", str(DEMO_CENTRE))
+    assert keyed.exit_code == 0, keyed.output
+    assert "a DEMO signing key" in keyed.stderr
+    signed_off = check(str(SAMPLES / "complete"), "-c", "5.2", "--strict", "--needs",
+                       "signed_off", "--centre", str(DEMO_CENTRE))
+    assert signed_off.exit_code == 1 and "Not signed off yet: 5.2" in signed_off.stderr
+
+
 def test_json_report_to_a_file(tmp_path: Path) -> None:
     out = tmp_path / "reports" / "l4-017.json"
-    result = check(str(SAMPLES / "complete"), "--format", "json", "-o", str(out), "-c", "5.2")
+    result = check(str(SAMPLES / "complete"), "--format", "json", "-o", str(out), "-c", "5.2",
+                   "--centre", str(DEMO_CENTRE))
     assert result.exit_code == 0, result.output
     data = json.loads(out.read_text())
     assert [c["id"] for c in data["criteria"]] == ["5.2"]
     assert data["criteria"][0]["status"] == "met"
+    [record] = data["criteria"][0]["signatures"]
+    assert (record["kind"], record["verified"], record["assessor"], record["demo_key"]) == (
+        "observation", True, "Sam Okoro", True)
+    assert record["files"][0]["path"] == "observations/2026-09-22-observation.md"
     assert {r["rule"] for r in data["criteria"][0]["rules"]} >= {
         "techniques_across_sessions", "relationship_over_time", "current_sessions",
         "declaration", "observed_or_witnessed"}
@@ -87,7 +107,7 @@ def test_centre_thresholds_override_the_packaged_ones(tmp_path: Path) -> None:
     assert "with the same mentee; so far 11." in flat
     rules.write_text('"5.2":\n  techniques_across_sessions:\n    min: 11\n')
     assert "5.2   met" in check(str(SAMPLES / "complete"), "-c", "5.2", "--rules",
-                                str(rules)).output
+                                str(rules), "--centre", str(DEMO_CENTRE)).output
 
 
 def test_bad_rules_file_names_the_line(tmp_path: Path) -> None:

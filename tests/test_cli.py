@@ -137,7 +137,8 @@ def test_init_refuses_a_folder_with_files(tmp_path: Path) -> None:
 
 def test_build_all_samples_prints_summary(run, tmp_path: Path) -> None:
     samples = sorted(str(p) for p in SAMPLES.iterdir() if (p / "learner.yaml").exists())
-    result = run("build", *samples, "-o", str(tmp_path / "out"), "-f", "docx")
+    result = run("build", *samples, "-o", str(tmp_path / "out"), "-f", "docx", "--centre",
+                 str(SAMPLES / "centres" / "northfield" / "centre.yaml"))  # the demo key
     assert result.exit_code == 0, result.output
     assert result.output.count("Wrote 4 files to") == 3  # 2 documents, the sheet, coverage
     assert "Met (observed)" in result.output

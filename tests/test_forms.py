@@ -11,8 +11,9 @@ from click.testing import CliRunner
 from conftest import SAMPLES
 from pypdf import PdfReader
 
-from evidencegen.api import analyse
+from evidencegen.api import analyse, countersign
 from evidencegen.cli import cli
+from evidencegen.signing import new_key
 
 
 @pytest.fixture
@@ -42,7 +43,7 @@ def test_forms_are_prefilled_with_learner_mentee_and_claimed_techniques(made) ->
     assert "Expert witness testimony: 5.2" in text and "Witness name" in text
 
 
-def test_a_completed_observation_form_counts_as_observation(made) -> None:
+def test_a_completed_observation_form_counts_once_countersigned(made, tmp_path) -> None:
     learner, out = made
     before = {r.rule: r.met for r in analyse(learner).coverage["5.2"].rules}
     assert before["observed_or_witnessed"] is False
@@ -54,14 +55,23 @@ def test_a_completed_observation_form_counts_as_observation(made) -> None:
     (learner / "observations").mkdir()
     d.save(str(learner / "observations" / "observation.docx"))
 
-    result = analyse(learner)
+    key = new_key(tmp_path / "centre.key")
+    result = analyse(learner, key=key)
     note = next(n for n in result.learner.notes if n.rel == "observations/observation.docx")
     assert (note.type, str(note.date), note.mentee) == ("observation", "2026-10-02", "Mentee R")
     assert note.author_name == "Sam Okoro" and note.criteria == ("5.2",)
     rules = {r.rule: r for r in result.coverage["5.2"].rules}
-    assert rules["observed_or_witnessed"].met
     quotes = [h.quote for h in result.maps["5.2"].hits if h.note is note]
     assert any(q.startswith("Tom listened carefully") for q in quotes)
+    assert not rules["observed_or_witnessed"].met  # the form names its assessor: a claim
+    [claim] = result.coverage["5.2"].signatures
+    assert claim.reason.startswith("not countersigned by an assessor")
+
+    countersign(learner, Path("observations/observation.docx"), "Sam Okoro", key)
+    result = analyse(learner, key=key)
+    rules = {r.rule: r for r in result.coverage["5.2"].rules}
+    assert rules["observed_or_witnessed"].met
+    assert [s.verified for s in result.coverage["5.2"].signatures] == [True]
 
 
 def test_forms_refuse_a_knowledge_criterion(tmp_path: Path) -> None:

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from conftest import note
 
-from evidencegen.api import analyse
+from evidencegen.api import analyse, countersign
+from evidencegen.signing import new_key
 
 MODELS = """
 ## Apprentice model
@@ -117,7 +120,11 @@ def test_5_2_is_met_only_with_an_observation(learner_dir) -> None:
         {"type": "observation", "date": "2026-05-01", "criteria": ["5.2"],
          "author": "A Assessor, Assessor"},
         "Grace listened well and agreed the next date.")
-    cov = analyse(learner_dir(files)).coverage["5.2"]
+    folder = learner_dir(files)
+    key = new_key(folder.parent / "centre.key")
+    assert analyse(folder, key=key).coverage["5.2"].status == "ready"  # not countersigned
+    countersign(folder, Path("observations/o.md"), "A Assessor", key)
+    cov = analyse(folder, key=key).coverage["5.2"]
     assert cov.status == "met"
     assert cov.gaps == []
 

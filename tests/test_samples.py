@@ -1,6 +1,8 @@
 """The three sample learners judged as an assessor reading their notes would judge them.
 
 The expected states were written down from the notes before the tool was run on them.
+The complete sample's observation is countersigned with the demo centre's key: without a
+key it is an unverified claim and 5.2 stays ready; with the key it is met.
 """
 
 from __future__ import annotations
@@ -9,9 +11,11 @@ import pytest
 from conftest import SAMPLES
 
 from evidencegen.api import analyse
+from evidencegen.signing import key_path, load_key
 
+DEMO_CENTRE = SAMPLES / "centres" / "northfield" / "centre.yaml"
 EXPECTED = {
-    "complete": {"1.1": "ready", "5.2": "met"},
+    "complete": {"1.1": "ready", "5.2": "ready"},
     "part-way": {"1.1": "in_progress", "5.2": "in_progress"},
     "just-started": {"1.1": "in_progress", "5.2": "not_started"},
 }
@@ -21,6 +25,20 @@ EXPECTED = {
 def test_sample_states(sample: str) -> None:
     coverage = analyse(SAMPLES / sample).coverage
     assert {ac: coverage[ac].status for ac in EXPECTED[sample]} == EXPECTED[sample]
+
+
+def test_complete_sample_is_met_with_the_demo_centre_key() -> None:
+    key = load_key(key_path(DEMO_CENTRE))
+    assert key.demo and not key.path.is_relative_to(SAMPLES / "complete")
+    cov = analyse(SAMPLES / "complete", key=key).coverage["5.2"]
+    assert cov.status == "met"
+    [record] = cov.signatures
+    assert (record.kind, record.subject, record.verified, record.assessor) == (
+        "observation", "observations/2026-09-22-observation.md", True, "Sam Okoro")
+    unkeyed = analyse(SAMPLES / "complete").coverage["5.2"].signatures
+    assert [s.reason for s in unkeyed] == [
+        "no signing key is configured to check it (give --centre with a signing_key, or "
+        "set EVIDENCEGEN_SIGNING_KEY)"]
 
 
 def test_complete_sample_shows_every_technique_and_at_least_four_models() -> None:

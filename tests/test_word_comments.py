@@ -30,24 +30,28 @@ def comment(draft: Path, tmp_path: Path, text: str) -> Path:
     return path
 
 
-def test_met_comment_signs_off(draft: Path, tmp_path: Path) -> None:
+def test_met_comment_is_shown_as_an_unverified_claim(draft: Path, tmp_path: Path) -> None:
     cov = analyse(comment(draft, tmp_path, "Met - observed 22 September.")).coverage["5.2"]
-    assert cov.status == "signed_off"
-    assert cov.decision is not None
-    assert (cov.decision.assessor, cov.decision.comments) == ("Sam Okoro",
-                                                             "observed 22 September.")
+    assert cov.status != "signed_off" and cov.decision is None
+    [claim] = [s for s in cov.signatures if s.kind == "word comment"]
+    assert (claim.verified, claim.decision, claim.assessor) == (False, "met", "Sam Okoro")
+    assert "anyone with the file can type" in claim.reason
+    result = CliRunner().invoke(cli, ["check", str(comment(draft, tmp_path, "Met.")),
+                                      "-c", "5.2"])
+    flat = " ".join(result.output.split())
+    assert "unverified word comment 'met' on 5.2 by Sam Okoro" in flat
+    assert "5.2 signed off" not in flat
 
 
-def test_not_yet_comment_keeps_it_open_with_the_comment_as_a_gap(draft, tmp_path) -> None:
+def test_not_yet_comment_is_a_claim_that_changes_nothing(draft, tmp_path) -> None:
     path = comment(draft, tmp_path, "Not yet: add a session showing how you resolved conflict.")
     cov = analyse(path).coverage["5.2"]
-    assert cov.evidenced_status == "met" and cov.status == "in_progress"
-    assert "add a session showing how you resolved conflict." in cov.gaps[0]
-    result = CliRunner().invoke(cli, ["check", str(path), "-c", "5.2"])
-    assert "5.2   in progress" in result.output
-    assert "Assessor's decision by Sam Okoro" in " ".join(result.output.split())
+    assert cov.status == cov.evidenced_status
+    assert [(s.kind, s.decision, s.verified) for s in cov.signatures
+            if s.kind == "word comment"] == [("word comment", "not_yet", False)]
 
 
 def test_ordinary_comments_are_not_decisions(draft: Path, tmp_path: Path) -> None:
     cov = analyse(comment(draft, tmp_path, "Metadata looks odd here")).coverage["5.2"]
-    assert cov.decision is None and cov.status == "met"
+    assert cov.decision is None
+    assert not [s for s in cov.signatures if s.kind == "word comment"]

@@ -20,9 +20,12 @@ from evidencegen.mapping import CriterionMap, map_notes
 from evidencegen.output import safe_id, write_all
 from evidencegen.privacy import LABELS
 from evidencegen.readers import Learner, read_document, read_learner
+from evidencegen.signing import SigningKey, load_key
 
 if TYPE_CHECKING:
     from evidencegen.branding import Centre
+    from evidencegen.readers import Feedback
+    from evidencegen.schema import Countersign, Decision
 
 FORMATS = ("docx", "pdf")
 
@@ -39,6 +42,7 @@ class BuildOptions:
     strict_privacy: bool = False
     pdf_variant: str = "pdf/ua-1"
     centre: Path | None = None
+    signing_key: Path | None = None  # the centre's key, to verify decisions and records
 
 
 @dataclass
@@ -60,9 +64,15 @@ class BuildResult:
 def analyse(
     folder: Path, exclude: tuple[Path, ...] = (), today: dt.date | None = None,
     rules: Path | None = None, extra_fingerprints: tuple[Path, ...] = (),
+    key: SigningKey | None = None,
 ) -> Analysis:
-    """Read a learner folder (or one document) and judge every criterion of her unit."""
-    learner = read_document(folder) if folder.is_file() else read_learner(folder, exclude)
+    """Read a learner folder (or one document) and judge every criterion of her unit.
+
+    Decisions and observation records count only when verified with ``key``; without one,
+    they are shown as unverified claims.
+    """
+    learner = read_document(folder, key) if folder.is_file() else \
+        read_learner(folder, exclude, key)
     criteria = resolve_criteria(learner.criteria, learner.folder, learner.folder / "learner.yaml")
     if rules is not None:
         criteria = apply_overrides(criteria, rules)
@@ -82,6 +92,10 @@ def _centre(options: BuildOptions) -> Centre | None:
     from evidencegen.branding import load_centre
 
     return load_centre(options.centre) if options.centre is not None else None
+
+
+def _key(options: BuildOptions) -> SigningKey | None:
+    return load_key(options.signing_key) if options.signing_key is not None else None
 
 
 def _today() -> dt.date:
@@ -122,7 +136,8 @@ def build(folder: Path, options: BuildOptions) -> BuildResult:
     if folder.is_file():
         raise LearnerError("build needs a learner folder (with learner.yaml), not one file; "
                            "use 'evidencegen check' to check a single document", folder)
-    analysis = analyse(folder, exclude=(out,), today=today, rules=options.rules)
+    analysis = analyse(folder, exclude=(out,), today=today, rules=options.rules,
+                       key=_key(options))
     learner, criteria = analysis.learner, analysis.criteria
     refuse_personal_data(analysis, options.strict_privacy)
     chosen = select_criteria(criteria, options.criteria)
@@ -158,7 +173,8 @@ def forms(folder: Path, options: BuildOptions) -> BuildResult:
 
     out = options.out.resolve()
     today = options.today or dt.date.today()
-    analysis = analyse(folder, exclude=(out,), today=today, rules=options.rules)
+    analysis = analyse(folder, exclude=(out,), today=today, rules=options.rules,
+                       key=_key(options))
     learner, criteria = analysis.learner, analysis.criteria
     if options.criteria:
         chosen = select_criteria(criteria, options.criteria)
@@ -179,3 +195,106 @@ def forms(folder: Path, options: BuildOptions) -> BuildResult:
                 files[f"{stem}.{fmt}"] = data
     target = out / safe_id(learner.learner_id, learner.folder / "learner.yaml")
     return BuildResult(analysis, target, write_all(target, files), chosen)
+
+
+def _entry(model: Decision | Countersign) -> dict[str, object]:
+    data = model.model_dump(exclude_none=True)
+    return {k: v for k, v in data.items() if v != {}}
+
+
+def write_feedback(folder: Path, feedback: Feedback) -> Path:
+    """feedback.yaml, rewritten in its readable form with every signature kept."""
+    import yaml
+
+    from evidencegen.output import write_atomic
+    from evidencegen.readers import RECORDS_KEY
+
+    data: dict[str, object] = {ac: _entry(d) for ac, d in feedback.decisions.items()}
+    if feedback.records:
+        data[RECORDS_KEY] = {rel: _entry(c) for rel, c in sorted(feedback.records.items())}
+    head = ("# Assessor decisions and countersigned records, written by 'evidencegen decide'\n"
+            "# and 'evidencegen sign'. A signature covers the entry and the exact text of the\n"
+            "# files it names: an edit to either makes it an unverified claim.\n")
+    text = head + yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=88)
+    path = folder / "feedback.yaml"
+    write_atomic(path, text.encode("utf-8"))
+    return path
+
+
+def _assessor(name: str, learner: Learner) -> str:
+    from evidencegen.signing import same_person
+
+    name = " ".join(name.split())
+    if not name:
+        raise LearnerError("--assessor needs the assessor's name")
+    if same_person(name, learner.name):
+        raise LearnerError(f"the assessor '{name}' is the learner herself; a learner cannot "
+                           "sign her own work off", learner.folder / "learner.yaml")
+    return name
+
+
+@dataclass(frozen=True)
+class Signed:
+    """What decide or sign wrote: the entry and the exact files its signature covers."""
+
+    subject: str
+    files: tuple[str, ...]
+    path: Path
+
+
+def decide(folder: Path, ac: str, verdict: str, assessor: str, key: SigningKey,
+           comments: str | None = None, date: dt.date | None = None) -> Signed:
+    """Record an assessor's decision in feedback.yaml, signed over the evidence as it is now.
+
+    The evidence is every file that gave the criterion evidence (its notes and records):
+    editing one of them afterwards voids the decision; adding a new note does not.
+    """
+    from evidencegen.readers import Feedback, read_feedback
+    from evidencegen.schema import Decision
+    from evidencegen.signing import decision_payload, file_digest, sign
+
+    folder = folder.resolve()
+    analysis = analyse(folder, key=key)
+    learner = analysis.learner
+    crit = analysis.criteria.require(ac)
+    name = _assessor(assessor, learner)
+    files = sorted({n.path.relative_to(folder).as_posix() for n in
+                    analysis.maps[crit.id].notes()})
+    decision = Decision(decision=verdict, date=date or _today(), assessor=name,
+                        comments=" ".join((comments or "").split()) or None,
+                        evidence={rel: file_digest(folder / rel) for rel in files})
+    decision = decision.model_copy(update={"signature": sign(
+        key, decision_payload(learner.learner_id, crit.id, decision))})
+    old = read_feedback(folder)
+    written = write_feedback(folder, Feedback({**old.decisions, crit.id: decision}, {},
+                                              old.records))
+    return Signed(crit.id, tuple(files), written)
+
+
+def countersign(folder: Path, record: Path, assessor: str, key: SigningKey,
+                date: dt.date | None = None) -> Signed:
+    """Countersign an observation or witness record over its exact text, in feedback.yaml."""
+    from evidencegen.readers import Feedback, read_feedback
+    from evidencegen.schema import Countersign
+    from evidencegen.signing import file_digest, record_payload, sign
+
+    folder = folder.resolve()
+    path = record if record.is_absolute() else (
+        folder / record if (folder / record).exists() else Path.cwd() / record)
+    path = path.resolve()
+    if not path.is_relative_to(folder) or not path.is_file():
+        raise LearnerError("no such record in the learner's folder", record)
+    learner = read_learner(folder, key=key)
+    rel = path.relative_to(folder).as_posix()
+    kinds = {n.type for n in learner.notes if n.path == path}
+    if not kinds & {"observation", "witness"}:
+        said = f"it reads as {', '.join(sorted(kinds))}" if kinds else "it is not read as a note"
+        raise LearnerError(f"only observation and witness records are countersigned; {said} "
+                           "(give it 'type: observation' or put it in observations/)", path)
+    entry = Countersign(assessor=_assessor(assessor, learner), date=date or _today(),
+                        digest=file_digest(path))
+    entry = entry.model_copy(update={"signature": sign(
+        key, record_payload(learner.learner_id, rel, entry))})
+    old = read_feedback(folder)
+    written = write_feedback(folder, Feedback(old.decisions, {}, {**old.records, rel: entry}))
+    return Signed(rel, (rel,), written)

@@ -39,6 +39,7 @@ class CentreFile(BaseModel):
     font: Text | None = None
     footer: Text | None = None
     word_reference: Text | None = None
+    signing_key: Text | None = None  # read by signing.py; never a branding value
 
 
 def _luminance(colour: str) -> float:

@@ -68,6 +68,27 @@ def _documents_options(f: Callable[..., Any]) -> Callable[..., Any]:
                              "made).")(f)
 
 
+_centre_option = click.option(
+    "--centre", type=click.Path(path_type=Path, dir_okay=False, exists=True),
+    help="The centre's centre.yaml; its signing_key verifies assessor decisions and "
+         "records (else $EVIDENCEGEN_SIGNING_KEY).")
+
+
+def _signing_key(centre: Path | None, *outside: Path) -> Any:
+    """The centre's key (or None), with a warning when other users can read it."""
+    from evidencegen.signing import resolve_key
+
+    key = resolve_key(centre, *outside)
+    if key is not None and key.demo:
+        click.secho(f"warning: {key.path}: a DEMO signing key, published with evidencegen; "
+                    "never use it for real learners", err=True, fg="yellow")
+    elif key is not None and key.loose:
+        click.secho(f"warning: {key.path}: other users of this machine can read the "
+                    "signing key; make it readable only by you (chmod 600)", err=True,
+                    fg="yellow")
+    return key
+
+
 _templates_option = click.option(
     "--templates", type=click.Path(path_type=Path, file_okay=False, exists=True),
     help="Your own templates folder, searched before the shipped templates.")
@@ -128,9 +149,11 @@ def build(learner_dirs: tuple[Path, ...], out: Path, fmt: str, pdf_variant: str,
     from evidencegen.api import build as run_build
 
     formats = FORMATS if fmt == "both" else (fmt,)
+    key = _signing_key(centre, *learner_dirs)
     options = BuildOptions(out=out, formats=formats, criteria=criteria, templates=templates,
                            final=final, rules=rules, strict_privacy=strict_privacy,
-                           pdf_variant=pdf_variant, centre=centre)
+                           pdf_variant=pdf_variant, centre=centre,
+                           signing_key=key.path if key else None)
     for i, learner_dir in enumerate(learner_dirs):
         result = run_build(learner_dir, options)
         if i:
@@ -138,10 +161,6 @@ def build(learner_dirs: tuple[Path, ...], out: Path, fmt: str, pdf_variant: str,
         _summary(result)
         _warnings(result.analysis)
         _privacy(result.analysis, "removed from the documents")
-
-
-def _found(path: Path) -> Path | None:
-    return path if path.is_file() else None
 
 
 def _warnings(analysis: Analysis) -> None:
@@ -189,13 +208,19 @@ def _summary(result: BuildResult) -> None:
 @click.option("--strict", is_flag=True,
               help="Exit with code 1 if a criterion asked about (with -c, else 1.1 and 5.2) "
                    "is not yet ready, so a centre can use check as a gate.")
+@click.option("--needs", type=click.Choice(["ready", "met", "signed_off"]), default="ready",
+              show_default=True,
+              help="With --strict: the state each criterion must reach (met needs a "
+                   "countersigned observation; signed_off a signed decision).")
 @_rules_option
 @click.option("--fingerprints", "prints", multiple=True,
               type=click.Path(path_type=Path, dir_okay=False, exists=True),
               help="More published sources to check for copied text (made with "
                    "'evidencegen fingerprint').")
+@_centre_option
 def check(path: Path, fmt: str, output: Path | None, criteria: tuple[str, ...], strict: bool,
-          rules: Path | None, prints: tuple[Path, ...]) -> None:
+          needs: str, rules: Path | None, prints: tuple[Path, ...],
+          centre: Path | None) -> None:
     """Check which criteria a learner's folder (or one note) covers, and what is missing.
 
     Writes nothing into the learner's folder. Each criterion gets a state
@@ -207,16 +232,19 @@ def check(path: Path, fmt: str, output: Path | None, criteria: tuple[str, ...], 
       evidencegen check my-portfolio -c 5.2 --strict
       evidencegen check my-portfolio --format html -o report.html
       evidencegen check my-portfolio --format json -o coverage.json
+      evidencegen check my-portfolio --centre centre/centre.yaml --strict --needs met
     """
     import datetime as dt
     import json
 
     from evidencegen.api import analyse, select_criteria
+    from evidencegen.coverage import STATES
     from evidencegen.output import safe_id, write_atomic
     from evidencegen.report import html_report, json_report, text_report
 
     today = dt.date.today()
-    analysis = analyse(path, today=today, rules=rules, extra_fingerprints=prints)
+    key = _signing_key(centre, *([path] if path.is_dir() else []))
+    analysis = analyse(path, today=today, rules=rules, extra_fingerprints=prints, key=key)
     _warnings(analysis)
     _privacy(analysis, "found")
     chosen = select_criteria(analysis.criteria, criteria)
@@ -240,10 +268,11 @@ def check(path: Path, fmt: str, output: Path | None, criteria: tuple[str, ...], 
         click.echo(f"Wrote {output}", err=True)
     else:
         click.echo(text, nl=False)
-    below = [c.id for c in chosen if analysis.coverage[c.id].status in
-             ("not_started", "in_progress")]
+    below = [c.id for c in chosen
+             if STATES.index(analysis.coverage[c.id].status) < STATES.index(needs)]
     if strict and below:
-        click.echo(f"Not ready yet: {', '.join(below)}", err=True)
+        word = "ready" if needs == "ready" else needs.replace("_", " ")
+        click.echo(f"Not {word} yet: {', '.join(below)}", err=True)
         sys.exit(1)
 
 
@@ -282,10 +311,19 @@ def batch(cohort_dir: Path, out: Path, fmt: str, pdf_variant: str, centre: Path 
     from evidencegen.batch import Outcome, default_jobs, run_batch
 
     formats = FORMATS if fmt == "both" else (fmt,)
+    if (cohort_dir / "centre.yaml").exists():  # anyone who writes there could set it
+        click.secho(f"warning: {cohort_dir / 'centre.yaml'} is not used: centre settings "
+                    "come only from --centre (or $EVIDENCEGEN_SIGNING_KEY for the key)",
+                    err=True, fg="yellow")
+    key = _signing_key(centre)
+    if key is not None and key.path.is_relative_to(cohort_dir.resolve()):
+        click.secho(f"warning: {key.path}: the signing key is inside the cohort folder; "
+                    "anyone who can read that folder can sign decisions", err=True,
+                    fg="yellow")
     options = BuildOptions(out=out, formats=formats, criteria=criteria, templates=templates,
                            final=final, rules=rules, strict_privacy=strict_privacy,
-                           pdf_variant=pdf_variant,
-                           centre=centre or _found(cohort_dir / "centre.yaml"))
+                           pdf_variant=pdf_variant, centre=centre,
+                           signing_key=key.path if key else None)
 
     started = time.monotonic()
     failures = 0
@@ -331,8 +369,9 @@ def forms(learner_dir: Path, out: Path, fmt: str, pdf_variant: str, centre: Path
 
     Each is pre-filled with the learner, the criterion, the mentee's pseudonym and the
     techniques the learner's notes claim, with space for what was seen, the decision and
-    signatures. Saved back into the learner's observations (or witness) folder once completed,
-    the Word file counts as observation (or witness) evidence.
+    signatures. Saved back into the learner's observations (or witness) folder once completed
+    and countersigned by the assessor ('evidencegen sign'), the Word file counts as
+    observation (or witness) evidence.
 
     \b
     Example:
@@ -342,9 +381,11 @@ def forms(learner_dir: Path, out: Path, fmt: str, pdf_variant: str, centre: Path
     from evidencegen.api import forms as run_forms
 
     formats = FORMATS if fmt == "both" else (fmt,)
+    key = _signing_key(centre, learner_dir)
     result = run_forms(learner_dir, BuildOptions(out=out, formats=formats, criteria=criteria,
                                                   templates=templates, pdf_variant=pdf_variant,
-                                                  centre=centre))
+                                                  centre=centre,
+                                                  signing_key=key.path if key else None))
     for path in result.files:
         click.echo(f"Wrote {path}")
 
@@ -444,6 +485,111 @@ def explain(note: Path, criteria: tuple[str, ...]) -> None:
     analysis, lines = explain_note(note, criteria)
     click.echo(f"{note}: {analysis.learner.name}")
     click.echo(explain_text(lines), nl=False)
+
+
+def _required_key(centre: Path | None, folder: Path) -> Any:
+    key = _signing_key(centre, folder)
+    if key is None:
+        from evidencegen.signing import KEY_ENV
+
+        raise click.UsageError(f"no signing key: give --centre with a centre.yaml that names "
+                               f"signing_key, or set {KEY_ENV} (make a key with "
+                               "'evidencegen key new PATH')")
+    return key
+
+
+_date_option = click.option(
+    "--date", "when", metavar="YYYY-MM-DD",
+    help="The date of the decision or countersignature. Default: today.")
+
+
+def _date(when: str | None) -> Any:
+    from evidencegen.schema import parse_date
+
+    if when is None:
+        return None
+    try:
+        return parse_date(when)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--date") from None
+
+
+@cli.command()
+@click.argument("learner_dir", type=click.Path(path_type=Path, file_okay=False, exists=True))
+@click.argument("ac")
+@click.argument("verdict", type=click.Choice(["met", "not-yet"]))
+@click.option("--assessor", required=True, help="The assessor's name.")
+@click.option("--comments", help="Feedback for the learner.")
+@_date_option
+@_centre_option
+def decide(learner_dir: Path, ac: str, verdict: str, assessor: str, comments: str | None,
+           when: str | None, centre: Path | None) -> None:
+    """Record an assessor's decision, signed with the centre's key, in feedback.yaml.
+
+    The signature covers the learner, the criterion, the decision, the assessor, the date,
+    the comments and the exact text of every file that gave the criterion evidence: an
+    edit to any of them afterwards makes the decision an unverified claim.
+
+    \b
+    Example:
+      evidencegen decide my-portfolio 5.2 met --assessor "Sam Okoro" --centre centre.yaml
+    """
+    from evidencegen.api import decide as run_decide
+
+    key = _required_key(centre, learner_dir)
+    done = run_decide(learner_dir, ac, verdict, assessor, key, comments, _date(when))
+    click.echo(f"Recorded {verdict} on {done.subject} in {done.path}, signed over "
+               f"{len(done.files)} file(s):")
+    for rel in done.files:
+        click.echo(f"  {rel}")
+
+
+@cli.command()
+@click.argument("learner_dir", type=click.Path(path_type=Path, file_okay=False, exists=True))
+@click.argument("record", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--assessor", required=True, help="The countersigning assessor's name.")
+@_date_option
+@_centre_option
+def sign(learner_dir: Path, record: Path, assessor: str, when: str | None,
+         centre: Path | None) -> None:
+    """Countersign an observation or witness record, so that it counts.
+
+    The signature, kept in feedback.yaml, covers the record's exact text: an edit after
+    signing makes it an unverified claim again.
+
+    \b
+    Example:
+      evidencegen sign my-portfolio observations/2026-09-22.md --assessor "Sam Okoro"
+    """
+    from evidencegen.api import countersign
+
+    key = _required_key(centre, learner_dir)
+    done = countersign(learner_dir, record, assessor, key, _date(when))
+    click.echo(f"Countersigned {done.subject} in {done.path}")
+
+
+@cli.group()
+def key() -> None:
+    """The centre's signing key, for decisions and records a learner cannot forge."""
+
+
+@key.command("new")
+@click.argument("path", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--demo", is_flag=True, help="Mark it as a demo key (for samples only).")
+def key_new(path: Path, demo: bool) -> None:
+    """Make a new random signing key, readable only by you (mode 0600).
+
+    Keep it outside every learner and cohort folder, and name it in centre.yaml
+    (signing_key: PATH) or in $EVIDENCEGEN_SIGNING_KEY.
+
+    \b
+    Example:
+      evidencegen key new ~/centre/evidencegen.key
+    """
+    from evidencegen.signing import new_key
+
+    made = new_key(path, demo)
+    click.echo(f"Made {path} (key {made.key_id}); keep it outside learner folders.")
 
 
 @cli.command()

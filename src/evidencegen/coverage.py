@@ -18,6 +18,7 @@ from evidencegen.fingerprints import Source, copied_from, runs
 from evidencegen.mapping import CriterionMap
 from evidencegen.readers import Learner, Note
 from evidencegen.schema import Decision
+from evidencegen.signing import Verification
 
 STATES = ("not_started", "in_progress", "ready", "met", "signed_off")
 STATE_LABELS = {
@@ -48,8 +49,10 @@ class CriterionCoverage:
     rules: list[RuleResult] = field(default_factory=list)
     evidence: CriterionMap | None = None
     missing_elements: list[Element] = field(default_factory=list)
-    decision: Decision | None = None
+    decision: Decision | None = None  # a verified decision only: claims never count
     evidenced_status: str = ""  # what the evidence alone shows, before any decision
+    # every decision and record bearing on it, verified or an unverified claim (and why)
+    signatures: list[Verification] = field(default_factory=list)
 
     @property
     def gaps(self) -> list[str]:
@@ -145,8 +148,23 @@ def _dated_sessions(rule: Rule, cmap: CriterionMap, facts: Facts) -> _Found:
     return _Found(len(sessions), f" ({mentee}){extra}", mentee)
 
 
+def _record_file(note: Note) -> str:
+    return note.rel.partition("#")[0]
+
+
+def verified_records(learner: Learner) -> frozenset[str]:
+    """The observation and witness records an assessor countersigned with the centre's key."""
+    return frozenset(s.subject for s in learner.signatures
+                     if s.kind in ("observation", "witness") and s.verified)
+
+
 def _note_types(rule: Rule, cmap: CriterionMap, facts: Facts) -> _Found:
-    return _Found(sum(1 for n in cmap.notes() if n.type in rule.note_types))
+    # an observation or witness record counts only once countersigned: anyone can write
+    # 'type: observation' and an assessor's name in front matter
+    signed = verified_records(facts.learner)
+    counted = [n for n in cmap.notes() if n.type in rule.note_types and (
+        n.type not in ("observation", "witness") or _record_file(n) in signed)]
+    return _Found(len(counted))
 
 
 def _aspect_count(rule: Rule, cmap: CriterionMap, facts: Facts) -> _Found:
@@ -257,9 +275,21 @@ def _apply_decision(cov: CriterionCoverage, decision: Decision | None) -> Criter
     return cov
 
 
+def signatures_for(criterion: Criterion, cmap: CriterionMap, learner: Learner
+                   ) -> list[Verification]:
+    """Decisions on this criterion, then the records among its evidence, as checked."""
+    files = {_record_file(n) for n in cmap.notes()}
+    return [s for s in learner.signatures
+            if (s.kind in ("decision", "word comment") and s.subject == criterion.id)
+            or (s.kind in ("observation", "witness") and s.subject in files)]
+
+
 def judge(criterion: Criterion, cmap: CriterionMap, facts: Facts) -> CriterionCoverage:
     cov = _judge_evidence(criterion, cmap, facts)
-    return _apply_decision(cov, facts.learner.feedback.get(criterion.id))
+    cov.signatures = signatures_for(criterion, cmap, facts.learner)
+    verified = any(s.verified for s in cov.signatures
+                   if s.kind == "decision" and s.subject == criterion.id)
+    return _apply_decision(cov, facts.learner.feedback.get(criterion.id) if verified else None)
 
 
 def _judge_evidence(criterion: Criterion, cmap: CriterionMap, facts: Facts) -> CriterionCoverage:
@@ -285,6 +315,12 @@ def judge_all(
     criteria: CriteriaSet, maps: dict[str, CriterionMap], facts: Facts
 ) -> dict[str, CriterionCoverage]:
     return {c.id: judge(c, maps[c.id], facts) for c in criteria.all_criteria()}
+
+
+def _decision_json(d: Decision | None) -> dict[str, Any] | None:
+    if d is None:
+        return None
+    return d.model_dump(mode="json", exclude={"evidence", "signature"})
 
 
 def coverage_json(
@@ -321,7 +357,8 @@ def coverage_json(
             "status": cov.status,
             "evidenced_status": cov.evidenced_status,
             "judged": cov.judged,
-            "decision": cov.decision.model_dump(mode="json") if cov.decision else None,
+            "decision": _decision_json(cov.decision),
+            "signatures": [v.as_dict() for v in cov.signatures],
             "gaps": cov.gaps,
             "rules": [r.__dict__ for r in cov.rules],
             "missing_elements": [e.id for e in cov.missing_elements],

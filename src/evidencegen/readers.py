@@ -29,6 +29,7 @@ from evidencegen.privacy import Finding, Guard
 from evidencegen.schema import (
     FRONT_MATTER_VERBATIM,
     LEARNER_VERBATIM,
+    Countersign,
     Decision,
     Declaration,
     FrontMatter,
@@ -36,6 +37,7 @@ from evidencegen.schema import (
     parse_date,
     validate,
 )
+from evidencegen.signing import SigningKey, Verification
 from evidencegen.structure import (
     Block,
     Sentence,
@@ -102,8 +104,9 @@ class Learner:
     mentees: tuple[str, ...]
     declaration: Declaration | None
     notes: tuple[Note, ...] = field(default=())
-    feedback: dict[str, Decision] = field(default_factory=dict)
+    feedback: dict[str, Decision] = field(default_factory=dict)  # as written: claims
     feedback_lines: dict[str, int] = field(default_factory=dict)
+    signatures: tuple[Verification, ...] = ()  # each decision and record, verified or not
     privacy: tuple[Finding, ...] = ()
     warnings: tuple[InputWarning, ...] = ()  # files and notes that count for nothing, and why
 
@@ -286,29 +289,79 @@ def read_note(path: Path, folder: Path, guard: Guard | None = None) -> Note:
     )
 
 
-def read_feedback(folder: Path) -> tuple[dict[str, Decision], dict[str, int]]:
-    """The assessor's decisions, per criterion, from feedback.yaml (absent: none yet)."""
+RECORDS_KEY = "countersigned"  # feedback.yaml: records an assessor countersigned, by file
+
+
+@dataclass(frozen=True)
+class Feedback:
+    """feedback.yaml as written: decisions by criterion, countersigned records by file."""
+
+    decisions: dict[str, Decision] = field(default_factory=dict)
+    lines: dict[str, int] = field(default_factory=dict)
+    records: dict[str, Countersign] = field(default_factory=dict)
+
+
+def read_feedback(folder: Path) -> Feedback:
+    """The assessor's decisions and countersignatures from feedback.yaml (absent: none yet).
+
+    Anyone who can write in the folder can write this file: what it says counts only once
+    ``signing`` has verified it with the centre's key.
+    """
     path = folder / "feedback.yaml"
     if not path.is_file():
-        return {}, {}
+        return Feedback()
+    _inside(path, folder, LearnerError)
     data, lines = load_yaml(read_text(path, LearnerError), path, LearnerError)
     if data is None:
-        return {}, {}
+        return Feedback()
     if not isinstance(data, dict):
         raise LearnerError("feedback.yaml should list criteria, e.g. '5.2:' with a decision "
                            "under it", path, 1)
     decisions: dict[str, Decision] = {}
     where: dict[str, int] = {}
+    records: dict[str, Countersign] = {}
     for key, entry in data.items():
         ac = str(key)
         sub = {k[1:]: v for k, v in lines.items() if k and k[0] == key}
         line = lines.get((key,), 1)
+        if ac == RECORDS_KEY:
+            if not isinstance(entry, dict):
+                raise LearnerError(f"'{RECORDS_KEY}' should list record files, each with "
+                                   "assessor, date, digest and signature", path, line)
+            for rel, record in entry.items():
+                rsub = {k[1:]: v for k, v in sub.items() if k and k[0] == rel}
+                records[str(rel)] = validate(Countersign, record, rsub, path, LearnerError,
+                                             first_line=sub.get((rel,), line))
+            continue
         if not isinstance(entry, dict):
             raise LearnerError(f"'{ac}' should have decision, date, assessor and comments "
                                "on the lines below it", path, line)
         decisions[ac] = validate(Decision, entry, sub, path, LearnerError, first_line=line)
         where[ac] = line
-    return decisions, where
+    return Feedback(decisions, where, records)
+
+
+def _decision_checks(folder: Path, learner_id: str, name: str, feedback: Feedback,
+                     key: SigningKey | None) -> tuple[Verification, ...]:
+    """Every decision in feedback.yaml, checked with the centre's key (none: all claims)."""
+    from evidencegen.signing import verify_decision
+
+    return tuple(verify_decision(key, folder, learner_id, name, ac, d)
+                 for ac, d in feedback.decisions.items())
+
+
+def _record_checks(folder: Path, learner_id: str, name: str, notes: Iterable[Note],
+                   records: dict[str, Countersign], key: SigningKey | None
+                   ) -> tuple[Verification, ...]:
+    """Every observation or witness record among the notes, by file: countersigned or not."""
+    from evidencegen.signing import verify_record
+
+    found: dict[str, Note] = {}
+    for n in notes:
+        if n.type in ("observation", "witness"):
+            found.setdefault(n.path.relative_to(folder).as_posix(), n)
+    return tuple(verify_record(key, folder, learner_id, name, rel, n.type, records.get(rel),
+                               n.author_name) for rel, n in sorted(found.items()))
 
 
 def read_any(path: Path, folder: Path, guard: Guard | None = None,
@@ -352,7 +405,7 @@ def redact_note(note: Note, guard: Guard) -> Note:
                    findings=tuple(findings))
 
 
-def read_document(path: Path) -> Learner:
+def read_document(path: Path, key: SigningKey | None = None) -> Learner:
     """One submitted document as a learner with a single note.
 
     The learner's details come from the learner.yaml of the folder the document sits in, if
@@ -364,19 +417,24 @@ def read_document(path: Path) -> Learner:
         allowed = ", ".join(sorted(NOTE_SUFFIXES))
         raise NoteError(f"evidencegen reads {allowed} files, not '{path.suffix}'", path)
     home = next((p for p in path.parents if (p / "learner.yaml").is_file()), None)
-    decisions: dict[str, Decision] = {}
+    comments: tuple[Verification, ...] = ()
     if path.suffix.lower() == ".docx":
         from evidencegen.docx_reader import comment_decisions
+        from evidencegen.signing import word_comment
 
-        decisions = comment_decisions(path)
+        # a Word comment is a claim only: anyone holding the file can type "Met"
+        comments = tuple(word_comment(ac, d) for ac, d in comment_decisions(path).items())
     if home is not None:
-        learner = read_learner(home, exclude=())
+        learner = read_learner(home, exclude=(), key=key)
         rel = path.relative_to(home).as_posix()
         mine = tuple(w for w in learner.warnings if w.path == rel and w.message != OWN_DOCUMENT)
         notes = tuple(n for n in learner.notes if n.path == path)
         if not notes and not mine:
             notes, _ = same_mentees(read_any(path, home) or (), learner.mentees)
-        return replace(learner, notes=notes, feedback={**decisions, **learner.feedback},
+        records = _record_checks(home, learner.learner_id, learner.name, notes,
+                                 read_feedback(home).records, key)
+        decided = tuple(s for s in learner.signatures if s.kind == "decision")
+        return replace(learner, notes=notes, signatures=decided + records + comments,
                        warnings=mine)
     kept, warnings = sift(path.name, read_any(path, path.parent, Guard({})) or ())
     notes, _ = same_mentees(kept, ())
@@ -390,7 +448,9 @@ def read_document(path: Path) -> Learner:
     return Learner(folder=path.parent, name=name, learner_id=learner_id, centre=None,
                    assessor=None, employer=None, programme_start=None, criteria=None,
                    mentees=tuple(sorted({n.mentee for n in notes if n.mentee})),
-                   declaration=declaration, notes=notes, feedback=decisions,
+                   declaration=declaration, notes=notes,
+                   signatures=_record_checks(path.parent, learner_id, name, notes, {}, key)
+                   + comments,
                    privacy=tuple(f for n in notes for f in n.findings),
                    warnings=tuple(warnings))
 
@@ -413,7 +473,8 @@ def _notes(folder: Path, exclude: tuple[Path, ...], guard: Guard, keep: tuple[Pa
     return notes, sorted(warnings, key=lambda w: w.path)
 
 
-def read_learner(folder: Path, exclude: tuple[Path, ...] = ()) -> Learner:
+def read_learner(folder: Path, exclude: tuple[Path, ...] = (),
+                 key: SigningKey | None = None) -> Learner:
     """Read learner.yaml and every note; raise on the first thing that cannot be read.
 
     Notes that count for nothing (no text, the untouched examples, evidencegen's own
@@ -426,7 +487,14 @@ def read_learner(folder: Path, exclude: tuple[Path, ...] = ()) -> Learner:
     keep = (own_criteria,) if own_criteria is not None and own_criteria.is_file() else ()
     found, warnings = _notes(folder, exclude, guard, keep)
     notes, mentees = same_mentees(found, info.mentees)
-    feedback, feedback_lines = read_feedback(folder)
+    written = read_feedback(folder)
+    feedback, feedback_lines = dict(written.decisions), written.lines
+    if key is not None and key.path.is_relative_to(folder):
+        raise LearnerError("the signing key is inside this learner's folder: she could sign "
+                           "her own decisions; keep it outside learner folders", key.path)
+    # before any redaction: signatures cover the text as written
+    signatures = _decision_checks(folder, info.learner_id, info.name, written, key) + \
+        _record_checks(folder, info.learner_id, info.name, notes, written.records, key)
     findings = [f for n in notes for f in n.findings]
     fields = {}
     for key in ("centre", "assessor", "employer"):
@@ -455,6 +523,7 @@ def read_learner(folder: Path, exclude: tuple[Path, ...] = ()) -> Learner:
         notes=notes,
         feedback=feedback,
         feedback_lines=feedback_lines,
+        signatures=signatures,
         privacy=tuple(findings),
         warnings=tuple(warnings),
     )

@@ -50,6 +50,9 @@ def text_report(
     for ac in acs:
         cov = analysis.coverage[ac]
         if not cov.judged:
+            if cov.signatures:
+                details.extend(["", f"{ac} {STATE_LABELS[cov.status]}"])
+                details.extend(_signature_lines(cov))
             continue
         head = f"{ac} {STATE_LABELS[cov.status]}"
         details.append("")
@@ -59,6 +62,7 @@ def text_report(
             details.extend(textwrap.wrap(f"{mark} {r.reason}", WIDTH, subsequent_indent="    "))
         if cov.decision is not None and cov.decision.decision == "not_yet":
             details.extend(textwrap.wrap(f"gap {cov.gaps[0]}", WIDTH, subsequent_indent="    "))
+        details.extend(_signature_lines(cov))
         rejected = cov.evidence.rejected if cov.evidence is not None else []
         if rejected:
             kinds = Counter(r.reason for r in rejected)
@@ -73,6 +77,15 @@ def text_report(
             f"{', '.join(unjudged)}: evidencegen records the notes mapped to these criteria "
             "but does not judge them; the state shows only whether any note is mapped.", WIDTH))
     return "\n".join(lines + details) + "\n"
+
+
+def _signature_lines(cov: Any) -> list[str]:
+    """Each decision and record: verified (who, when, over which text) or a claim, and why."""
+    out: list[str] = []
+    for v in cov.signatures:
+        out.extend(textwrap.wrap(v.sentence(), WIDTH, subsequent_indent="    ",
+                                 break_on_hyphens=False))
+    return out
 
 
 def _evidence_count(cov: Any) -> int:

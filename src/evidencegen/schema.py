@@ -141,6 +141,19 @@ class Decision(_Strict):
     date: Date | None = None
     assessor: Text | None = None
     comments: Text | None = None
+    # written by 'evidencegen decide': the exact text the decision was made on, and the
+    # centre's signature over all of it (see signing.py)
+    evidence: dict[Annotated[str, BeforeValidator(_text)], Text] = {}
+    signature: Text | None = None
+
+
+class Countersign(_Strict):
+    """An assessor's countersignature of an observation or witness record (feedback.yaml)."""
+
+    assessor: RequiredText
+    date: Date
+    digest: RequiredText  # sha256 of the record file's exact bytes
+    signature: Text | None = None
 
 
 class FrontMatter(_Strict):
