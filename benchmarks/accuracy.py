@@ -7,6 +7,10 @@ and the agreement of 1.1 and 5.2 statuses with the labels under the packaged rul
 and a stricter centre's rules ("check"). With --floors FILE it exits 1 when a figure is below
 its floor, so CI catches a regression.
 
+The labels' statuses take an observation or witness record as the assessor's own, so the
+statuses are judged on a copy of each learner whose records the corpus's assessor has
+countersigned with a key made for the run: what a centre's signed portfolio looks like.
+
     python benchmarks/accuracy.py                    # both parts
     python benchmarks/accuracy.py --part heldout --confusions
     python benchmarks/accuracy.py --floors benchmarks/accuracy-floors.yaml
@@ -18,14 +22,17 @@ import argparse
 import datetime as dt
 import json
 import re
+import shutil
 import sys
+import tempfile
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
 
-from evidencegen.api import analyse
+from evidencegen.api import analyse, countersign
+from evidencegen.signing import SigningKey, new_key
 
 CORPUS = Path(__file__).parent / "corpus"
 TODAY = dt.date(2026, 12, 1)
@@ -147,11 +154,25 @@ def score_learner(folder: Path, scores: Scores) -> None:
                     scores.confusions.append(f"EXTRA {e} (unlabelled) [{rules.get((quote, e))}]: "
                                              f"{folder.name}/{rel}: {quote}")
         _score_models(folder, rel, note_labels, maps["1.1"], scores)
-    for rules_name, rules in (("build", None), ("check", CORPUS / "centre-rules.yaml")):
-        result = analysis if rules is None else analyse(folder, today=TODAY, rules=rules)
-        for ac, want in ((labels.get("status") or {}).get(rules_name) or {}).items():
-            got = result.coverage[str(ac)].status
-            scores.status[rules_name].append((folder.name, str(ac), want, got))
+    records = [n.path.relative_to(folder) for n in analysis.learner.notes
+               if n.type in ("observation", "witness")]
+    with tempfile.TemporaryDirectory() as tmp:
+        signed, key = _countersigned(folder, records, Path(tmp))
+        for rules_name, rules in (("build", None), ("check", CORPUS / "centre-rules.yaml")):
+            result = analyse(signed, today=TODAY, rules=rules, key=key)
+            for ac, want in ((labels.get("status") or {}).get(rules_name) or {}).items():
+                got = result.coverage[str(ac)].status
+                scores.status[rules_name].append((folder.name, str(ac), want, got))
+
+
+def _countersigned(folder: Path, records: list[Path], tmp: Path) -> tuple[Path, SigningKey]:
+    """A copy of the learner whose observation and witness records an assessor has signed."""
+    key = new_key(tmp / "corpus.key", demo=True)
+    copy = tmp / folder.name
+    shutil.copytree(folder, copy)
+    for record in sorted(set(records)):
+        countersign(copy, copy / record, "Corpus Assessor", key, date=TODAY)
+    return copy, key
 
 
 def _score_models(folder: Path, rel: str, note_labels: dict, cmap, scores: Scores) -> None:
