@@ -108,5 +108,8 @@ def load_centre(path: Path) -> Centre:
                 or not reference.is_file():
             raise LearnerError(f"word_reference '{info.word_reference}' is not a .docx file "
                                "next to centre.yaml", path, lines.get(("word_reference",)))
+        from evidencegen.render.docx import reference_blank
+
+        reference_blank(reference)  # checked (size, zip) and emptied now, before any output
     return Centre(info.name, accessible(info.colour), info.colour, font, info.footer, logo,
                   path.parent.resolve(), reference)
