@@ -107,7 +107,9 @@ COMPUTED: dict[type, Callable[[Any, Any], dict[str, Any]]] = {
 @cache
 def record_type(name: str, fields: tuple[str, ...]) -> type:
     """A frozen dataclass with these fields and nothing else (one per kind of object)."""
-    return make_dataclass(name, fields, frozen=True, slots=True)
+    made = make_dataclass(name, fields, frozen=True, slots=True)
+    made.__module__ = "template"  # messages then speak of 'template.Learner object'
+    return made
 
 
 class _Copier:
