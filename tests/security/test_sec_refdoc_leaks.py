@@ -230,7 +230,7 @@ def _rezip(parts: Parts) -> bytes:
 def test_a_met_comment_in_the_reference_does_not_pass_check_strict(learner_dir,
                                                                    tmp_path) -> None:
     centre = centre_with(tmp_path, lambda p: make_reference(p, _comment))
-    result, out = build(learner_dir, tmp_path, centre)
+    _, out = build(learner_dir, tmp_path, centre)
     draft = next(out.rglob("*_5.2.docx"))
     checked = CliRunner().invoke(cli, ["check", str(draft), "-c", "5.2", "--strict",
                                        "--format", "json"])

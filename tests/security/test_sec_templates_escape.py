@@ -219,7 +219,7 @@ def test_a_macro_that_calls_itself_ends_in_one_line(learner_dir, tmp_path) -> No
 def test_printing_a_whole_object_shows_data_not_paths_or_internals(learner_dir,
                                                                    tmp_path) -> None:
     """What a template can print at most: the fields it was given, never a path or a model."""
-    code, lines, output, out = build_with(
+    code, _, output, out = build_with(
         learner_dir, tmp_path,
         "<p>{{ '%r' % learner }}</p><p>{{ learner }}</p><p>{{ '%s' % sessions[0] }}</p>")
     assert code == 0, output
