@@ -177,3 +177,63 @@ def test_billion_laughs_is_refused(learner_dir, tmp_path) -> None:
     result = CliRunner().invoke(cli, ["build", str(folder), "-o", str(tmp_path / "out")])
     assert result.exit_code == 2
     assert "learner.yaml" in result.stderr and "too many" in result.stderr
+
+
+def test_every_template_gets_plain_frozen_data_only(tmp_path, monkeypatch) -> None:
+    """Documents, the location sheet, forms, the HTML report and the cohort tracker: each
+    context reaches its template as frozen records, tuples, read-only mappings and scalars."""
+    import dataclasses
+    import datetime as dt
+    from types import MappingProxyType
+
+    from conftest import SAMPLES
+
+    from evidencegen import batch
+    from evidencegen.api import BuildOptions, analyse, forms
+    from evidencegen.render import environment
+    from evidencegen.render.data import is_plain, template_data
+    from evidencegen.report import html_report
+
+    seen: list[dict] = []
+
+    def spy(context):
+        data = template_data(context)
+        seen.append(data)
+        return data
+
+    monkeypatch.setattr(environment, "template_data", spy)
+    centre = SAMPLES / "centres" / "riverside" / "centre.yaml"
+    options = BuildOptions(out=tmp_path / "out", formats=("docx",), criteria=("5.2", "1.1"),
+                           centre=centre)
+    result = build(SAMPLES / "complete", options)
+    forms(SAMPLES / "complete", BuildOptions(out=tmp_path / "forms", formats=("docx",)))
+    html_report(analyse(SAMPLES / "complete"), ["1.1", "5.2"], dt.date(2026, 6, 1))
+    batch.write_tracker(tmp_path / "out", [batch.Outcome(
+        str(SAMPLES / "complete"), "L4-017", "built", statuses={"5.2": "ready"},
+        name="Grace Adeyemi")], ["5.2"])
+    names = {frozenset(d) for d in seen}
+    assert len(seen) >= 6 and len(names) == 5  # criterion x2, sheet, form x2, report, cohort
+    for data in seen:
+        assert all(is_plain(v) for v in data.values()), [k for k, v in data.items()
+                                                          if not is_plain(v)]
+    doc = next(d for d in seen if "doc" in d)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        doc["learner"].name = "someone else"
+    assert doc["doc"].learner is doc["learner"]  # one record per object
+    assert not hasattr(doc["learner"], "folder") and not hasattr(doc["notes"][0], "path")
+    assert doc["centre"].logo == "logo.png"  # a file name, never a path
+    assert not hasattr(doc["centre"], "word_reference")
+    report = next(d for d in seen if "counts" in d)
+    assert isinstance(report["labels"], MappingProxyType)
+    with pytest.raises(TypeError):
+        report["labels"]["met"] = "changed"  # type: ignore[index]
+    assert result.files
+
+
+def test_objects_no_template_may_see_are_refused_before_rendering() -> None:
+    from evidencegen.render.data import template_data
+
+    with pytest.raises(TypeError, match="cannot be handed to a template"):
+        template_data({"path": Path("/etc/passwd")})
+    with pytest.raises(TypeError, match="cannot be handed to a template"):
+        template_data({"f": open})

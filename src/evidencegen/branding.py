@@ -3,6 +3,8 @@
 One template source serves both formats, so branding reaches them as template values: the
 PDF through CSS custom properties, the Word document through the same values read by the
 converter. A colour that would fail WCAG AA contrast on white is darkened until it passes.
+A Word reference document is checked (size, zip) and reduced to its look (render/reference.py)
+when centre.yaml is read, so a broken one stops the run before anything is written.
 """
 
 from __future__ import annotations
@@ -109,5 +111,8 @@ def load_centre(path: Path) -> Centre:
                 or not reference.is_file():
             raise LearnerError(f"word_reference '{info.word_reference}' is not a .docx file "
                                "next to centre.yaml", path, lines.get(("word_reference",)))
+        from evidencegen.render.docx import reference_blank
+
+        reference_blank(reference)  # checked (size, zip) and emptied now, before any output
     return Centre(info.name, accessible(info.colour), info.colour, font, info.footer, logo,
                   path.parent.resolve(), reference)

@@ -10,7 +10,6 @@ import datetime as dt
 import textwrap
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -89,9 +88,9 @@ def _signature_lines(cov: Any) -> list[str]:
 
 
 def _evidence_count(cov: Any) -> int:
-    if cov.evidence is None:
-        return 0
-    return len(cov.evidence.hits) + len(cov.evidence.comparisons) + len(cov.evidence.explicit)
+    from evidencegen.render.data import evidence_count
+
+    return evidence_count(cov)
 
 
 def json_report(analysis: Analysis, acs: list[str], today: dt.date) -> dict[str, Any]:
@@ -101,30 +100,25 @@ def json_report(analysis: Analysis, acs: list[str], today: dt.date) -> dict[str,
     return report
 
 
-@dataclass
-class _OutcomeRows:
-    id: str
-    title: str
-    rows: list[Any]
-
-
 def html_report(analysis: Analysis, acs: list[str], today: dt.date,
                 templates: Path | None = None) -> str:
-    """The self-contained HTML report (templates/report.html.j2)."""
+    """The self-contained HTML report (templates/report.html.j2).
+
+    The template gets data only (render.data): each criterion's coverage carries its
+    ``evidence_count``, and each quoted sentence its ``element_name``.
+    """
     from evidencegen.render.environment import make_environment, render_template
 
     outcomes = []
     for outcome in analysis.criteria.outcomes:
         rows = [analysis.coverage[c.id] for c in outcome.criteria if c.id in acs]
         if rows:
-            outcomes.append(_OutcomeRows(outcome.id, outcome.title, rows))
+            outcomes.append({"id": outcome.id, "title": outcome.title, "rows": rows})
     shown = [analysis.coverage[ac] for ac in acs]
     context = {
         "learner": analysis.learner, "criteria": analysis.criteria, "today": today,
         "outcomes": outcomes, "states": list(STATE_LABELS), "labels": STATE_LABELS,
         "counts": {s: sum(1 for c in shown if c.status == s) for s in STATE_LABELS},
-        "evidence_count": _evidence_count,
-        "element_name": lambda crit, element_id: analysis.maps[crit.id].element(element_id).name,
     }
     html, _ = render_template(make_environment(templates), ["report.html.j2"], context)
     return html

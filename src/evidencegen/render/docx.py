@@ -422,17 +422,34 @@ def _meta(root: HtmlElement, name: str) -> str:
 
 
 @lru_cache(maxsize=4)
-def _reference_blank(path: Path, mtime_ns: int) -> bytes:
-    """A centre's own Word document, emptied: its styles, page set-up, header and footer."""
-    doc = Document(str(path))
-    body = doc.element.body
-    for child in list(body):
-        if child.tag != qn("w:sectPr"):
-            body.remove(child)
-    _add_own_styles_only(doc)
-    buf = io.BytesIO()
-    doc.save(buf)
+def _reference_blank(path: Path, mtime_ns: int, size: int) -> bytes:
+    """A centre's own Word document, emptied (render/reference.py): its look, and no text."""
+    from evidencegen.errors import LearnerError
+    from evidencegen.render.reference import open_reference, style_only
+
+    doc = open_reference(path)
+    try:
+        style_only(doc)
+        _add_own_styles_only(doc)
+        buf = io.BytesIO()
+        doc.save(buf)
+    except Exception as exc:  # lxml and python-docx raise many kinds on a strange file
+        raise LearnerError(f"the centre's Word reference document cannot be used "
+                           f"({type(exc).__name__}); save it again from Word as .docx",
+                           path) from None
     return buf.getvalue()
+
+
+def reference_blank(path: Path) -> bytes:
+    """The emptied reference document, made once per process for each version of the file."""
+    try:
+        info = path.stat()
+    except OSError as exc:
+        from evidencegen.errors import LearnerError
+
+        raise LearnerError(f"cannot read the centre's Word reference document: "
+                           f"{exc.strerror}", path) from None
+    return _reference_blank(path, info.st_mtime_ns, info.st_size)
 
 
 def render_docx(html: str, generated: dt.datetime,
@@ -445,7 +462,7 @@ def render_docx(html: str, generated: dt.datetime,
         colour = NAVY
     font = _meta(root, "evidencegen-font") or FONT
     if reference is not None:
-        doc = Document(io.BytesIO(_reference_blank(reference, reference.stat().st_mtime_ns)))
+        doc = Document(io.BytesIO(reference_blank(reference)))
         conv = _Converter(doc, colour)
         for element in root.xpath("//header|//footer"):  # the reference's own are kept
             element.getparent().remove(element)

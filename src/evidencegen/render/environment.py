@@ -2,19 +2,21 @@
 
 A centre's --templates folder is searched first, then the shipped templates/. The shipped
 ones are also reachable as ``builtin/NAME`` so an override can extend the template it
-replaces and change one block.
+replaces and change one block. Every template is rendered here, by ``render_template``, and
+only ever with the plain data ``render.data`` makes (see render/sandbox.py for the rest).
 """
 
 from __future__ import annotations
 
 import traceback
-from pathlib import Path, PurePath
+from pathlib import Path
 from typing import Any
 
 import jinja2
-from jinja2.sandbox import SandboxedEnvironment
 
 from evidencegen.errors import TemplateError
+from evidencegen.render.data import template_data
+from evidencegen.render.sandbox import ConfinedLoader, RefusedTemplate, Sandbox
 from evidencegen.resources import packaged_dir
 
 
@@ -27,34 +29,13 @@ def search_path(user_dir: Path | None) -> list[Path]:
     return [*dirs, builtin_templates()]
 
 
-_PATH_FIELDS = {"name", "stem", "suffix"}
-
-
-class _Sandbox(SandboxedEnvironment):
-    """Jinja's sandbox, and no file access: paths in the context show only their names.
-
-    The stock sandbox blocks Python internals but would let a template call
-    ``note.path.read_text()``; a template from another hand must never read files.
-    """
-
-    def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
-        if isinstance(obj, PurePath):
-            return attr in _PATH_FIELDS
-        return super().is_safe_attribute(obj, attr, value)
-
-    def is_safe_callable(self, obj: Any) -> bool:
-        if isinstance(getattr(obj, "__self__", None), PurePath):
-            return False
-        return super().is_safe_callable(obj)
-
-
-def make_environment(user_dir: Path | None) -> SandboxedEnvironment:
+def make_environment(user_dir: Path | None) -> Sandbox:
     dirs = search_path(user_dir)
     loader = jinja2.ChoiceLoader([
-        jinja2.FileSystemLoader([str(d) for d in dirs]),
-        jinja2.PrefixLoader({"builtin": jinja2.FileSystemLoader(str(builtin_templates()))}),
+        ConfinedLoader([str(d) for d in dirs]),
+        jinja2.PrefixLoader({"builtin": ConfinedLoader(str(builtin_templates()))}),
     ])
-    env = _Sandbox(
+    env = Sandbox(
         loader=loader,
         autoescape=True,
         undefined=jinja2.StrictUndefined,
@@ -71,6 +52,8 @@ def find_file(name: str, user_dir: Path | None) -> Path:
     for folder in search_path(user_dir):
         candidate = folder / name
         if candidate.is_file():
+            if not candidate.resolve().is_relative_to(folder.resolve()):
+                raise TemplateError(f"{name} leads outside the template folders", candidate)
             return candidate
     raise TemplateError(f"no {name} in the template folders", user_dir)
 
@@ -88,20 +71,31 @@ def _syntax(exc: jinja2.TemplateSyntaxError) -> TemplateError:
 
 
 def render_template(
-    env: SandboxedEnvironment, names: list[str], context: dict[str, Any]
+    env: Sandbox, names: list[str], context: dict[str, Any]
 ) -> tuple[str, Path]:
-    """Render the first template of ``names`` that exists; return HTML and its file."""
+    """Render the first template of ``names`` that exists; return HTML and its file.
+
+    The context is copied into plain, frozen data first (render.data): whatever the caller
+    holds, the template gets no live object and nothing it could change for the next render.
+    """
     try:
         template = env.select_template(names)
     except jinja2.TemplateSyntaxError as exc:
         raise _syntax(exc) from None
     except jinja2.TemplatesNotFound:
         raise TemplateError(f"no template found (looked for {', '.join(names)})") from None
+    except RefusedTemplate as exc:
+        raise TemplateError(f"template refused: {exc.message}") from None
     path = Path(template.filename or names[0])
+    data = template_data(context)
     try:
-        return template.render(context), path
+        return template.render(data), path
     except jinja2.TemplateSyntaxError as exc:
         raise _syntax(exc) from None
+    except jinja2.TemplateNotFound as exc:
+        where, line = _template_location(exc)
+        raise TemplateError(f"'{exc.name}' is not a template in the template folders",
+                            where or path, line) from None
     except jinja2.UndefinedError as exc:
         where, line = _template_location(exc)
         raise TemplateError(f"the template uses something that does not exist: {exc.message}",
@@ -113,6 +107,11 @@ def render_template(
     except jinja2.TemplateError as exc:
         where, line = _template_location(exc)
         raise TemplateError(f"template error: {exc}", where or path, line) from None
-    except (TypeError, ValueError, AttributeError, KeyError, IndexError, ZeroDivisionError) as exc:
+    except (TypeError, ValueError, AttributeError, KeyError, IndexError, ZeroDivisionError,
+            OverflowError, MemoryError) as exc:
         where, line = _template_location(exc)
         raise TemplateError(f"template error: {exc}", where or path, line) from None
+    except RecursionError as exc:
+        where, line = _template_location(exc)
+        raise TemplateError("the template calls itself without end (a macro or include that "
+                            "never stops)", where or path, line) from None

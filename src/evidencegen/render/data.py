@@ -1,0 +1,169 @@
+"""What a template receives: plain, frozen data copied out of the live objects, in one place.
+
+Templates come from many hands (a centre's --templates folder, one downloaded from a forum),
+so they never see a live object: no pydantic model (its class methods parse JSON, read files
+and, in old versions, unpickle), no path, no reader object, nothing shared with the next
+render. Every value a template is given passes through :func:`template_data`, which copies
+the fields listed in ``FIELDS`` (and only those) into frozen records with no methods, tuples
+and read-only mappings of strings, numbers, dates and None. An object of any other kind is
+a programming error and is refused before the template runs.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Mapping
+from dataclasses import make_dataclass
+from functools import cache
+from types import MappingProxyType
+from typing import Any
+
+from markupsafe import Markup
+
+from evidencegen.branding import Centre
+from evidencegen.coverage import CriterionCoverage, RuleResult
+from evidencegen.criteria import (
+    CriteriaSet,
+    Criterion,
+    Element,
+    Outcome,
+    Qualification,
+    Unit,
+    Wording,
+)
+from evidencegen.mapping import Comparison, CriterionMap, Hit, Rejected
+from evidencegen.readers import Learner, Note
+from evidencegen.render.context import DocumentContext, ModelRow, Quote, TechniqueRow
+from evidencegen.schema import Decision, Declaration
+
+# The fields (properties included) a template may read on each kind of object. Anything not
+# named here (a note's path and parsed blocks, a learner's folder and privacy findings, a
+# criterion's matching patterns, the centre's folder and reference document) stays behind.
+FIELDS: dict[type, tuple[str, ...]] = {
+    DocumentContext: tuple(DocumentContext.__dataclass_fields__),
+    Learner: ("name", "learner_id", "centre", "assessor", "employer", "programme_start",
+              "criteria", "mentees", "declaration", "notes"),
+    Declaration: ("signed", "date"),
+    Decision: ("decision", "date", "assessor", "comments"),
+    Note: ("rel", "type", "title", "date", "mentee", "duration", "mode", "criteria",
+           "criteria_line", "author_name", "author_role", "references", "html", "words"),
+    CriteriaSet: ("id", "default", "qualification", "unit", "wording", "outcomes"),
+    Qualification: ("title", "level", "framework"),
+    Unit: ("number", "title"),
+    Wording: ("source", "version", "note"),
+    Outcome: ("id", "title", "criteria"),
+    Criterion: ("id", "text", "kind", "verb", "document", "element_label", "judge",
+                "elements", "guidance"),
+    Element: ("id", "name", "description", "listed"),
+    CriterionCoverage: ("criterion", "status", "label", "judged", "rules", "evidence",
+                        "missing_elements", "decision", "evidenced_status", "gaps",
+                        "evidence_count"),
+    RuleResult: ("rule", "summary", "level", "needed", "found", "met", "reason"),
+    CriterionMap: ("criterion", "hits", "explicit", "comparisons", "rejected", "unlisted"),
+    Hit: ("element", "element_name", "note", "line", "quote", "aspects", "rule", "clause",
+          "actor"),
+    Rejected: ("element", "element_name", "note", "line", "quote", "reason", "why", "rule",
+               "clause"),
+    Comparison: ("note", "line", "quote", "elements", "rule"),
+    Quote: ("text", "source", "line", "why", "cite"),
+    ModelRow: ("element", "how", "strengths", "limitations", "setting"),
+    TechniqueRow: ("element", "dates", "undated", "example"),
+    Centre: ("name", "colour", "asked_colour", "font", "footer", "logo", "logo_uri",
+             "adjusted"),
+}
+
+SCALARS = (str, int, float, bool, dt.date, type(None))  # dt.datetime is a dt.date
+
+
+def evidence_count(cov: CriterionCoverage) -> int:
+    """Sentences and notes counted for a criterion (the report's "N evidence")."""
+    if cov.evidence is None:
+        return 0
+    return len(cov.evidence.hits) + len(cov.evidence.comparisons) + len(cov.evidence.explicit)
+
+
+def _centre(copy: _Copier, centre: Centre) -> dict[str, Any]:
+    return {"logo": centre.logo.name if centre.logo else None}  # the file's name, not a path
+
+
+def _coverage(copy: _Copier, cov: CriterionCoverage) -> dict[str, Any]:
+    return {"evidence_count": evidence_count(cov)}
+
+
+def _map(copy: _Copier, cmap: CriterionMap) -> dict[str, Any]:
+    def name(element_id: str) -> str:
+        return cmap.element(element_id).name
+
+    return {"hits": tuple(copy.record(h, {"element_name": name(h.element)}) for h in cmap.hits),
+            "rejected": tuple(copy.record(r, {"element_name": name(r.element)})
+                              for r in cmap.rejected)}
+
+
+COMPUTED: dict[type, Callable[[Any, Any], dict[str, Any]]] = {
+    Centre: _centre, CriterionCoverage: _coverage, CriterionMap: _map,
+}
+
+
+@cache
+def record_type(name: str, fields: tuple[str, ...]) -> type:
+    """A frozen dataclass with these fields and nothing else (one per kind of object)."""
+    made = make_dataclass(name, fields, frozen=True, slots=True)
+    made.__module__ = "template"  # messages then speak of 'template.Learner object'
+    return made
+
+
+class _Copier:
+    """Copies one context; an object met twice becomes the same record."""
+
+    def __init__(self) -> None:
+        # id -> (the object, kept alive so its id is not reused, and its record)
+        self.seen: dict[int, tuple[Any, Any]] = {}
+
+    def __call__(self, value: Any) -> Any:
+        if isinstance(value, Markup):
+            return value  # escaped HTML the code made (a note's body): a str, immutable
+        if isinstance(value, str):
+            return str(value)
+        if isinstance(value, SCALARS):
+            return value
+        if isinstance(value, (list, tuple)):
+            return tuple(self(v) for v in value)
+        if isinstance(value, Mapping):
+            return MappingProxyType({self(k): self(v) for k, v in value.items()})
+        if type(value) in FIELDS:
+            return self.record(value)
+        raise TypeError(f"a {type(value).__name__} cannot be handed to a template")
+
+    def record(self, obj: Any, given: dict[str, Any] | None = None) -> Any:
+        known = self.seen.get(id(obj))
+        if known is not None and given is None:
+            return known[1]
+        kind = type(obj)
+        fields = FIELDS[kind]
+        values = dict(given or {})
+        if kind in COMPUTED:
+            values.update(COMPUTED[kind](self, obj))
+        data = {f: values[f] if f in values else self(getattr(obj, f)) for f in fields}
+        made = record_type(kind.__name__, fields)(**data)
+        self.seen[id(obj)] = (obj, made)
+        return made
+
+
+def template_data(context: Mapping[str, Any]) -> dict[str, Any]:
+    """The context as plain, frozen data: the only form in which values reach a template."""
+    copy = _Copier()
+    return {str(name): copy(value) for name, value in context.items()}
+
+
+def is_plain(value: Any) -> bool:
+    """True when ``value`` holds only what template_data makes (used by the tests)."""
+    if isinstance(value, SCALARS):
+        return True
+    if isinstance(value, tuple):
+        return all(is_plain(v) for v in value)
+    if isinstance(value, MappingProxyType):
+        return all(is_plain(k) and is_plain(v) for k, v in value.items())
+    fields = getattr(value, "__dataclass_fields__", None)
+    if fields is None or not value.__dataclass_params__.frozen:
+        return False
+    return all(is_plain(getattr(value, f)) for f in fields)
