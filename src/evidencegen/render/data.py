@@ -35,6 +35,7 @@ from evidencegen.mapping import Comparison, CriterionMap, Hit, Rejected
 from evidencegen.readers import Learner, Note
 from evidencegen.render.context import DocumentContext, ModelRow, Quote, TechniqueRow
 from evidencegen.schema import Decision, Declaration
+from evidencegen.signing import Verification
 
 # The fields (properties included) a template may read on each kind of object. Anything not
 # named here (a note's path and parsed blocks, a learner's folder and privacy findings, a
@@ -57,7 +58,9 @@ FIELDS: dict[type, tuple[str, ...]] = {
     Element: ("id", "name", "description", "listed"),
     CriterionCoverage: ("criterion", "status", "label", "judged", "rules", "evidence",
                         "missing_elements", "decision", "evidenced_status", "gaps",
-                        "evidence_count"),
+                        "evidence_count", "signatures"),
+    Verification: ("kind", "subject", "verified", "reason", "assessor", "date", "decision",
+                   "files", "key_id", "demo"),
     RuleResult: ("rule", "summary", "level", "needed", "found", "met", "reason"),
     CriterionMap: ("criterion", "hits", "explicit", "comparisons", "rejected", "unlisted"),
     Hit: ("element", "element_name", "note", "line", "quote", "aspects", "rule", "clause",
