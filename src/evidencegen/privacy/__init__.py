@@ -118,8 +118,10 @@ class Guard:
         out.append(text[last:])
         return "".join(out), findings
 
-    def clean(self, text: str) -> str:
+    def clean(self, text: str, file_name: bool = False) -> str:
         """The text redacted, without findings (text already reported elsewhere)."""
+        if file_name:
+            return self.redact_path(text)[0]
         return self.redact(text, "")[0]
 
     def redact_path(self, rel: str) -> tuple[str, list[Finding]]:

@@ -142,6 +142,14 @@ def used_as_name(text: str, start: int, end: int, person_words: frozenset[str],
     return True
 
 
+def _place(text: str, start: int, end: int, places: frozenset[str]) -> bool:
+    """A name the model found, written here as a place: "Beech ward", "on Rowan"."""
+    following = re.match(r"\s+([A-Za-z]+)", text[end:end + 30])
+    if following and following.group(1).casefold() in places | {"wing", "unit", "floor"}:
+        return True
+    return bool(re.search(r"\b(?:on|onto|at)\s+$", text[max(0, start - 8):start]))
+
+
 def name_spans(text: str, entries: Iterable[Form], person_words: frozenset[str],
                places: frozenset[str]) -> list[tuple[int, int, str, str]]:
     """(start, end, kind, replacement) for every place a name is written in folded text."""
@@ -149,6 +157,8 @@ def name_spans(text: str, entries: Iterable[Form], person_words: frozenset[str],
     for form in entries:
         for m in form.pattern.finditer(text):
             if form.weak and not used_as_name(text, m.start(), m.end(), person_words, places):
+                continue
+            if form.kind == "person" and _place(text, m.start(), m.end(), places):
                 continue
             spans.append((m.start(), m.end(), form.kind, form.replacement))
     return spans

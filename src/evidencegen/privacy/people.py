@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cache
 from typing import TYPE_CHECKING
 
 from evidencegen.privacy.names import TITLES, vocabulary
@@ -26,7 +27,7 @@ _CANDIDATE = re.compile(r"(?<![\w'-])[A-Z][a-z][\w'-]*")
 _LOWER = re.compile(r"(?<![\w'-])[a-z][a-z'-]+")
 _NAME_WORD = re.compile(r"[A-Z][\w'-]*\.?|[A-Z]\.")
 _CITATION = re.compile(
-    r"^(?:'s?)?(?:\s*(?:,|and|&)\s*[A-Z][\w'-]+)*(?:\s+et\s+al\.?)?\s*,?\s*\(?\s*"
+    r"^(?:'s?)?(?:\s*(?:,|and|&)\s*[A-Z][\w'-]*\.?)*(?:\s+et\s+al\.?)?\s*,?\s*\(?\s*"
     r"(?:1[6-9]|20)\d\d[a-z]?\b")
 _REFERENCE_LINE = re.compile(
     r"^\W*[A-Z][\w'-]+,\s*(?:[A-Z]\.\s*)+.*\b(?:1[6-9]|20)\d\d[a-z]?\b")
@@ -34,13 +35,20 @@ _REFERENCES_HEADING = re.compile(
     r"^\s*(?:#+\s*)?(?:references?|bibliography|reading list|further reading|sources)\b.*$",
     re.IGNORECASE)
 _HEADING = re.compile(r"^\s*#+\s")
-_FUNCTION_WORDS = frozenset(
+_SIGNED = re.compile(r"\b(?:signed|signature|countersigned|witness|assessor|observer)"
+                     r"(?:\s+by)?\s*:?\s*\**\s*$", re.IGNORECASE)
+_YEAR = re.compile(r"\((?:1[6-9]|20)\d\d[a-z]?\)")
+_WORD = re.compile(r"[A-Za-z][\w'-]+")
+_PLACE_NOUNS = frozenset({"wing", "unit", "floor", "team", "ward", "house", "home", "road",
+                          "street", "lane", "court", "lodge", "centre", "surgery"})
+_COMMON = (
     "i a an the he she it we they you my our your his her their this that these those "
     "what when where why how who which if but and or so yes no not after before during "
     "then there here also today yesterday tomorrow monday tuesday wednesday thursday "
     "friday saturday sunday mondays tuesdays wednesdays thursdays fridays saturdays "
     "sundays january february march april may june july august september october "
-    "november december mentee mentor learner assessor unit".split())
+    "november december mentee mentor learner assessor unit")
+_FUNCTION_WORDS = frozenset(_COMMON.split())
 _TITLE_WORDS = frozenset(t.casefold() for t in TITLES)
 
 
@@ -50,8 +58,12 @@ def model() -> Language:
     if _NER is None:
         import importlib
 
-        from evidencegen.analysis.nlp import MODEL_DISTRIBUTION, MODEL_PACKAGE, MODEL_VERSION
-        from evidencegen.analysis.nlp import ModelMissing
+        from evidencegen.analysis.nlp import (
+            MODEL_DISTRIBUTION,
+            MODEL_PACKAGE,
+            MODEL_VERSION,
+            ModelMissing,
+        )
 
         try:
             module = importlib.import_module(MODEL_PACKAGE)
@@ -112,6 +124,19 @@ def _name_of(ent_text: str) -> str | None:
     return " ".join(words)
 
 
+@cache
+def criteria_words() -> frozenset[str]:
+    """Every word of the shipped criteria and language files: model names, their authors
+    (Egan, Hawkins), and the words of the unit that headings start with ("Reflective")."""
+    from evidencegen.resources import packaged_dir
+
+    folder = packaged_dir("criteria")
+    words: set[str] = set()
+    for path in [*folder.glob("*.yaml"), *folder.glob("language/*.yaml")]:
+        words.update(w.casefold() for w in _WORD.findall(path.read_text(encoding="utf-8")))
+    return frozenset(words)
+
+
 def find_people(texts: Sequence[str], keep: frozenset[str]) -> People:
     """Unlisted people named in ``texts`` (folded text), and the words taken for people.
 
@@ -119,7 +144,7 @@ def find_people(texts: Sequence[str], keep: frozenset[str]) -> People:
     name, mentees, assessor, centre, witnesses, cited authors).
     """
     vocab = vocabulary()
-    allowed = keep | vocab.authors
+    allowed = keep | vocab.authors | criteria_words()
     chunks: list[tuple[str, bool, set[str]]] = []
     for text in texts:
         ordinary = {w.casefold() for w in _LOWER.findall(text)}
@@ -143,13 +168,16 @@ def find_people(texts: Sequence[str], keep: frozenset[str]) -> People:
                 continue
             words = [w.rstrip(".").casefold() for w in name.split()]
             person_words.update(words)
-            if in_refs or _reference_line(para, ent.start_char):
+            if in_refs or _reference_line(para, ent.start_char) or _signatory(para, ent.start_char):
                 continue
             if _CITATION.match(para[ent.end_char:]) or _cited_before(para, ent.start_char):
                 continue
             real = [w for w in words if len(w) > 1 and w not in _TITLE_WORDS]
-            if not real or words[-1] in vocab.places:
+            if not real or words[-1] in vocab.places or _place_follows(para, ent.end_char) \
+                    or _place_before(para, ent.start_char):
                 continue  # initials only ("Mrs K": already a pseudonym), or a place
+            if words[-1] in vocab.authors:
+                continue  # "Peter Hawkins": an author with his first name
             if all(w in allowed or w in ordinary for w in real):
                 continue
             names[name] = None
@@ -157,9 +185,29 @@ def find_people(texts: Sequence[str], keep: frozenset[str]) -> People:
 
 
 def _reference_line(para: str, at: int) -> bool:
+    """A name in a reference: "Egan, G. (2014) ...", or after "(2017)" on its line (a
+    title or publisher)."""
     start = para.rfind("\n", 0, at) + 1
     end = para.find("\n", at)
-    return bool(_REFERENCE_LINE.match(para[start:end if end != -1 else None]))
+    line = para[start:end if end != -1 else None]
+    return bool(_REFERENCE_LINE.match(line) or _YEAR.search(para[start:at]))
+
+
+def _place_follows(para: str, at: int) -> bool:
+    """"Beech ward", "Rowan wing": a name followed by a place word is a place."""
+    m = re.match(r"\s+([A-Za-z]+)", para[at:at + 30])
+    return bool(m and m.group(1).casefold() in vocabulary().places | _PLACE_NOUNS)
+
+
+def _signatory(para: str, at: int) -> bool:
+    """"Signed: K. Adebayo": the witness or assessor who signs a statement."""
+    start = para.rfind("\n", 0, at) + 1
+    return bool(_SIGNED.search(para[start:at]))
+
+
+def _place_before(para: str, at: int) -> bool:
+    """"on Rowan", "at Willow": a unit or house of the home, not a person."""
+    return bool(re.search(r"\b(?:on|onto|at)\s+$", para[max(0, at - 8):at]))
 
 
 def _cited_before(para: str, at: int) -> bool:
