@@ -154,7 +154,8 @@ def _privacy(analysis: Analysis, done: str) -> None:
     """Each finding by place and kind, never the data itself."""
     for finding in analysis.learner.privacy:
         where = analysis.learner.folder / finding.path
-        click.secho(f"privacy: {where}:{finding.line}: {finding.kind_label} {done}; "
+        place = f"{where}:{finding.line}" if finding.line else f"{where} (the file's name)"
+        click.secho(f"privacy: {place}: {finding.kind_label} {done}; "
                     "please take it out of your note", err=True, fg="yellow")
 
 

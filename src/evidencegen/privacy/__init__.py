@@ -81,7 +81,9 @@ class Guard:
         from evidencegen.privacy.people import find_people
 
         keep = self.keep | words_of(*self.names, *self.names.values())
-        found = find_people([fold(t).text for t in texts], keep)
+        ordinary = vocabulary().ordinary
+        probe = frozenset(w for w in words_of(*self.names) if w in ordinary)
+        found = find_people([fold(t).text for t in texts], keep, probe)
         if not found.names and not found.person_words:
             return self
         return replace(self, found=tuple(dict.fromkeys((*self.found, *found.names))),

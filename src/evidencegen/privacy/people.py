@@ -105,11 +105,12 @@ def _paragraphs(text: str) -> list[tuple[int, str, bool]]:
     return out
 
 
-def _worth_reading(para: str, ordinary: set[str], keep: frozenset[str]) -> bool:
+def _worth_reading(para: str, ordinary: set[str], keep: frozenset[str],
+                   probe: frozenset[str]) -> bool:
     for m in _CANDIDATE.finditer(para):
-        word = m.group().rstrip("'s").casefold() if m.group().endswith("'s") else \
-            m.group().casefold()
-        if word not in ordinary and word not in keep and word not in _FUNCTION_WORDS:
+        word = m.group().removesuffix("'s").casefold()
+        if word in probe or (word not in ordinary and word not in keep
+                             and word not in _FUNCTION_WORDS):
             return True
     return False
 
@@ -137,11 +138,14 @@ def criteria_words() -> frozenset[str]:
     return frozenset(words)
 
 
-def find_people(texts: Sequence[str], keep: frozenset[str]) -> People:
+def find_people(texts: Sequence[str], keep: frozenset[str],
+                probe: frozenset[str] = frozenset()) -> People:
     """Unlisted people named in ``texts`` (folded text), and the words taken for people.
 
     ``keep`` holds casefolded words that never make a name to remove (the learner's own
-    name, mentees, assessor, centre, witnesses, cited authors).
+    name, mentees, assessor, centre, witnesses, cited authors). A paragraph with a word of
+    ``probe`` (listed names that are also ordinary words) is always read, so the model can
+    say whether "Rose" at the start of a sentence is a person.
     """
     vocab = vocabulary()
     allowed = keep | vocab.authors | criteria_words()
@@ -149,7 +153,7 @@ def find_people(texts: Sequence[str], keep: frozenset[str]) -> People:
     for text in texts:
         ordinary = {w.casefold() for w in _LOWER.findall(text)}
         for _, para, in_refs in _paragraphs(text):
-            if _worth_reading(para, ordinary, allowed):
+            if _worth_reading(para, ordinary, allowed, probe):
                 chunks.append((para, in_refs, ordinary))
             else:
                 STATS["skipped"] += 1
