@@ -37,6 +37,10 @@ _REFERENCES_HEADING = re.compile(
 _HEADING = re.compile(r"^\s*#+\s")
 _SIGNED = re.compile(r"\b(?:signed|signature|countersigned|witness|assessor|observer)"
                      r"(?:\s+by)?\s*:?\s*\**\s*$", re.IGNORECASE)
+_MISLABELLED = frozenset({"ORG", "GPE", "FAC", "LOC", "PRODUCT", "WORK_OF_ART"})
+_ORG_WORDS = frozenset({"nhs", "ltd", "limited", "plc", "trust", "council", "care", "group",
+                        "services", "service", "training", "academy", "foundation", "society",
+                        "association", "partnership", "agency", "solutions", "health"})
 _YEAR = re.compile(r"\((?:1[6-9]|20)\d\d[a-z]?\)")
 _WORD = re.compile(r"[A-Za-z][\w'-]+")
 _PLACE_NOUNS = frozenset({"wing", "unit", "floor", "team", "ward", "house", "home", "road",
@@ -165,13 +169,15 @@ def find_people(texts: Sequence[str], keep: frozenset[str],
     for doc, (para, in_refs, ordinary) in zip(
             model().pipe([c[0] for c in chunks], batch_size=64), chunks, strict=True):
         for ent in doc.ents:
-            if ent.label_ != "PERSON":
+            person = ent.label_ == "PERSON"
+            if not person and ent.label_ not in _MISLABELLED:
                 continue
             name = _name_of(ent.text)
             if name is None:
                 continue
             words = [w.rstrip(".").casefold() for w in name.split()]
-            person_words.update(words)
+            if person:
+                person_words.update(words)
             if in_refs or _reference_line(para, ent.start_char) or _signatory(para, ent.start_char):
                 continue
             if _CITATION.match(para[ent.end_char:]) or _cited_before(para, ent.start_char):
@@ -184,8 +190,24 @@ def find_people(texts: Sequence[str], keep: frozenset[str],
                 continue  # "Peter Hawkins": an author with his first name
             if all(w in allowed or w in ordinary for w in real):
                 continue
+            if re.match(r"\s+(?:model|approach|framework|method|theory|cycle)\b",
+                        para[ent.end_char:ent.end_char + 12], re.IGNORECASE):
+                continue  # "the Stepping Stones model": a model's name
+            if not person and (not _looks_like_a_person(words, real, allowed | ordinary)
+                               or re.search(r"\bthe\s+$", para[max(0, ent.start_char - 5):
+                                                              ent.start_char], re.I)):
+                continue
             names[name] = None
     return People(tuple(names), frozenset(person_words))
+
+
+def _looks_like_a_person(words: list[str], real: list[str], known: set[str] | frozenset[str]
+                         ) -> bool:
+    """An unusual name the small model calls an organisation ("Hortensia Blatherwick"):
+    two or three words, none of them a word the note, the criteria or a place uses."""
+    return (len(words) == len(real) and 2 <= len(words) <= 3
+            and not any(w in known or w in vocabulary().places or w in _PLACE_NOUNS
+                        or w in _ORG_WORDS for w in words))
 
 
 def _reference_line(para: str, at: int) -> bool:
