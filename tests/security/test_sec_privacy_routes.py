@@ -194,8 +194,13 @@ def outputs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     beside = _draft(built, cohort / "draft-beside.docx",
                     "Margaret Hughes called on 07911 123456.",
                     "Met - Hortensia Blatherwick saw it.")
-    alone = _draft(built, root / "elsewhere" / "draft.docx",
-                   "Cornelius Applethwaite called on 07911 123456.", "Met - fine.")
+    alone = root / "elsewhere" / "draft-note.md"
+    alone.parent.mkdir()
+    alone.write_text(
+        "---\ntype: session\ndate: 2026-04-02\nmentee: Mentee A\ncriteria: [5.2]\n---\n"
+        "# Catch-up with Cornelius Applethwaite\n\nI asked Cornelius Applethwaite open "
+        "questions and listened, and she set her own goals; she rang from 07911 123456.\n",
+        encoding="utf-8")
     for name, draft in (("draft beside", beside), ("draft alone", alone)):
         run(f"check of the {name}", "check", str(draft), "--format", "json",
             "-o", str(root / "check" / f"{name}.json"))
