@@ -175,6 +175,7 @@ def find_people(texts: Sequence[str], keep: frozenset[str],
             name = _name_of(ent.text)
             if name is None:
                 continue
+            name = _widened(para, ent.start_char, ent.end_char, name, ordinary | allowed)
             words = [w.rstrip(".").casefold() for w in name.split()]
             if person:
                 person_words.update(words)
@@ -199,6 +200,21 @@ def find_people(texts: Sequence[str], keep: frozenset[str],
                 continue
             names[name] = None
     return People(tuple(names), frozenset(person_words))
+
+
+def _widened(para: str, start: int, end: int, name: str, known: set[str]) -> str:
+    """The name with the capitalised words right beside it that the model left out
+    ("Doreen" of "Doreen Pilkington" when only the surname was tagged)."""
+    words = name.split()
+    for m in reversed(list(re.finditer(r"([A-Z][a-z][\w'-]*) $", para[max(0, start - 30):
+                                                                       start]))):
+        if m.group(1).casefold() in known or m.group(1).casefold() in _FUNCTION_WORDS:
+            break
+        words.insert(0, m.group(1))
+    after = re.match(r" ([A-Z][a-z][\w'-]*)(?![\w'-])", para[end:end + 30])
+    if after and after.group(1).casefold() not in known | _FUNCTION_WORDS:
+        words.append(after.group(1))
+    return " ".join(words)
 
 
 def _looks_like_a_person(words: list[str], real: list[str], known: set[str] | frozenset[str]
