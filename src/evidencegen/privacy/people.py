@@ -41,6 +41,7 @@ _MISLABELLED = frozenset({"ORG", "GPE", "FAC", "LOC", "PRODUCT", "WORK_OF_ART"})
 _ORG_WORDS = frozenset({"nhs", "ltd", "limited", "plc", "trust", "council", "care", "group",
                         "services", "service", "training", "academy", "foundation", "society",
                         "association", "partnership", "agency", "solutions", "health"})
+_OPENS = re.compile(r"(?:^|[.!?:;]\s+)[\s>*_#\-+\d.)(\"'\[]*$")
 _YEAR = re.compile(r"\((?:1[6-9]|20)\d\d[a-z]?\)")
 _WORD = re.compile(r"[A-Za-z][\w'-]+")
 _PLACE_NOUNS = frozenset({"wing", "unit", "floor", "team", "ward", "house", "home", "road",
@@ -111,10 +112,19 @@ def _paragraphs(text: str) -> list[tuple[int, str, bool]]:
 
 def _worth_reading(para: str, ordinary: set[str], keep: frozenset[str],
                    probe: frozenset[str]) -> bool:
-    for m in _CANDIDATE.finditer(para):
-        word = m.group().removesuffix("'s").casefold()
-        if word in probe or (word not in ordinary and word not in keep
-                             and word not in _FUNCTION_WORDS):
+    """Whether a paragraph has a word that could be a name (reference lines aside)."""
+    for line in para.split("\n"):
+        if _REFERENCE_LINE.match(line):
+            continue
+        for m in _CANDIDATE.finditer(line):
+            word = m.group().removesuffix("'s").casefold()
+            if word in probe:
+                return True
+            if word in ordinary or word in keep or word in _FUNCTION_WORDS \
+                    or word in _TITLE_WORDS:
+                continue
+            if word.endswith(("ing", "ly", "ed")) and _OPENS.search(line[:m.start()]):
+                continue  # "Looking back,", "Overall," "Mostly": a sentence opener
             return True
     return False
 
@@ -157,7 +167,7 @@ def find_people(texts: Sequence[str], keep: frozenset[str],
     for text in texts:
         ordinary = {w.casefold() for w in _LOWER.findall(text)}
         for _, para, in_refs in _paragraphs(text):
-            if _worth_reading(para, ordinary, allowed, probe):
+            if not in_refs and _worth_reading(para, ordinary, allowed, probe):
                 chunks.append((para, in_refs, ordinary))
             else:
                 STATS["skipped"] += 1
