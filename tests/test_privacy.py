@@ -118,7 +118,7 @@ def test_file_names_lose_names_and_identifiers() -> None:
     clean, found = guard.redact_path("sessions/2026-05-01-may-meeting.md")
     assert (clean, found) == ("sessions/2026-05-01-may-meeting.md", [])
     assert [str(f) for f in guard.redact_path("mrs-hughes.md")[1]] == [
-        "Mrs H.md (its file name): a real name"]
+        "Mrs H.md (the file's name): a real name"]
 
 
 UNLISTED = [

@@ -507,6 +507,15 @@ def _guarded_docx(path: Path, folder: Path, guard: Guard, rel: str) -> tuple[Not
         raise _redacted_error(exc, folder / rel, guard) from None
 
 
+def _key_lines(path: Path) -> dict[str, int]:
+    """The line of each top-level key of a YAML file, for findings in its values."""
+    lines: dict[str, int] = {}
+    for number, text in enumerate(read_text(path, LearnerError).split("\n"), start=1):
+        if m := re.match(r"([A-Za-z_]\w*)\s*:", text):
+            lines.setdefault(m.group(1), number)
+    return lines
+
+
 def read_learner(folder: Path, exclude: tuple[Path, ...] = ()) -> Learner:
     """Read learner.yaml and every note; raise on the first thing that cannot be read.
 
@@ -522,9 +531,10 @@ def read_learner(folder: Path, exclude: tuple[Path, ...] = ()) -> Learner:
     paths, skipped = scan(folder, exclude, keep)
     guard = learner_guard(info, paths)
     found, warnings, findings = _notes(folder, exclude, guard, keep, paths, skipped)
+    line = _key_lines(folder / "learner.yaml")
     listed: list[str] = []
     for mentee in info.mentees:
-        clean, found_here = guard.redact(mentee, "learner.yaml")
+        clean, found_here = guard.redact(mentee, "learner.yaml", line.get("mentees", 1))
         listed.append(clean)
         findings.extend(found_here)
     notes, mentees = same_mentees(found, listed)
@@ -533,7 +543,7 @@ def read_learner(folder: Path, exclude: tuple[Path, ...] = ()) -> Learner:
     for key in ("centre", "assessor", "employer"):
         value = getattr(info, key)
         if value:
-            value, found_here = guard.redact(value, "learner.yaml")
+            value, found_here = guard.redact(value, "learner.yaml", line.get(key, 1))
             findings.extend(found_here)
         fields[key] = value
     feedback, feedback_lines = read_feedback(folder)

@@ -37,7 +37,7 @@ class Finding:
 
     @property
     def place(self) -> str:
-        return f"{self.path}:{self.line}" if self.line else f"{self.path} (its file name)"
+        return f"{self.path}:{self.line}" if self.line else f"{self.path} (the file's name)"
 
     def __str__(self) -> str:
         return f"{self.place}: {self.kind_label}"
