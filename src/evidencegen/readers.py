@@ -413,7 +413,7 @@ def read_document(path: Path) -> Learner:
         notes = tuple(n for n in learner.notes if n.path == path)
         privacy = learner.privacy
         if not notes and not mine:
-            notes, _ = same_mentees(_guarded(path, home, guard, rel), learner.mentees)
+            notes, _ = same_mentees(_guarded(path, home, guard, rel) or (), learner.mentees)
             privacy = (*privacy, *(f for n in notes for f in n.findings))
         decisions, found = _redact_decisions(decisions, guard, rel)
         return replace(learner, notes=notes, feedback={**decisions, **learner.feedback},
@@ -429,7 +429,7 @@ def read_document(path: Path) -> Learner:
     rel, named = guard.redact_path(path.name)
     if name == path.stem:
         name = learner_id = rel.removesuffix(path.suffix)
-    kept, warnings = sift(rel, _guarded(path, path.parent, guard, rel))
+    kept, warnings = sift(rel, _guarded(path, path.parent, guard, rel) or ())
     notes, _ = same_mentees(kept, ())
     decisions, found = _redact_decisions(decisions, guard, rel)
     return Learner(folder=path.parent, name=name, learner_id=learner_id, centre=None,
@@ -441,10 +441,11 @@ def read_document(path: Path) -> Learner:
                    warnings=tuple(warnings))
 
 
-def _guarded(path: Path, folder: Path, guard: Guard, rel: str) -> tuple[Note, ...]:
+def _guarded(path: Path, folder: Path, guard: Guard, rel: str, own_documents: bool = True
+             ) -> tuple[Note, ...] | None:
     """The notes of one file read through the guard; an error names the file as redacted."""
     try:
-        return read_any(path, folder, guard) or ()
+        return read_any(path, folder, guard, own_documents)
     except EvidencegenError as exc:
         raise _redacted_error(exc, folder / rel, guard) from None
 
@@ -474,8 +475,7 @@ def _redact_decisions(decisions: dict[str, Decision], guard: Guard, where: str,
     return out, findings
 
 
-def _notes(folder: Path, exclude: tuple[Path, ...], guard: Guard, keep: tuple[Path, ...],
-           paths: list[Path], warnings: list[InputWarning]
+def _notes(folder: Path, guard: Guard, paths: list[Path], warnings: list[InputWarning]
            ) -> tuple[list[Note], list[InputWarning], list[Finding]]:
     """Every note that counts, a warning for every file or note that does not, and what
     the guard found in the names of files that are not read."""
@@ -489,8 +489,7 @@ def _notes(folder: Path, exclude: tuple[Path, ...], guard: Guard, keep: tuple[Pa
         _inside(path, folder, NoteError)
         rel = path.relative_to(folder).as_posix()
         clean = guard.redact_path(rel)[0]
-        found = _guarded(path, folder, guard, clean) if path.suffix.lower() != ".docx" else \
-            _guarded_docx(path, folder, guard, clean)
+        found = _guarded(path, folder, guard, clean, own_documents=False)
         if found is None:
             warnings.append(InputWarning(clean, None, OWN_DOCUMENT))
             continue
@@ -498,13 +497,6 @@ def _notes(folder: Path, exclude: tuple[Path, ...], guard: Guard, keep: tuple[Pa
         notes.extend(kept)
         warnings.extend(dropped)
     return notes, sorted(warnings, key=lambda w: w.path), findings
-
-
-def _guarded_docx(path: Path, folder: Path, guard: Guard, rel: str) -> tuple[Note, ...] | None:
-    try:
-        return read_any(path, folder, guard, own_documents=False)
-    except EvidencegenError as exc:
-        raise _redacted_error(exc, folder / rel, guard) from None
 
 
 def _key_lines(path: Path) -> dict[str, int]:
@@ -530,7 +522,7 @@ def read_learner(folder: Path, exclude: tuple[Path, ...] = ()) -> Learner:
     keep = (own_criteria,) if own_criteria is not None and own_criteria.is_file() else ()
     paths, skipped = scan(folder, exclude, keep)
     guard = learner_guard(info, paths)
-    found, warnings, findings = _notes(folder, exclude, guard, keep, paths, skipped)
+    found, warnings, findings = _notes(folder, guard, paths, skipped)
     line = _key_lines(folder / "learner.yaml")
     listed: list[str] = []
     for mentee in info.mentees:
