@@ -171,9 +171,11 @@ def _warnings(analysis: Analysis) -> None:
 
 def _privacy(analysis: Analysis, done: str) -> None:
     """Each finding by place and kind, never the data itself."""
+    from dataclasses import replace
+
     for finding in analysis.learner.privacy:
-        where = analysis.learner.folder / finding.path
-        click.secho(f"privacy: {where}:{finding.line}: {finding.kind_label} {done}; "
+        place = replace(finding, path=str(analysis.learner.folder / finding.path)).place
+        click.secho(f"privacy: {place}: {finding.kind_label} {done}; "
                     "please take it out of your note", err=True, fg="yellow")
 
 

@@ -15,7 +15,7 @@ from pathlib import Path
 from markdown_it import MarkdownIt
 from markupsafe import Markup, escape
 
-from evidencegen.errors import LearnerError, NoteError
+from evidencegen.errors import EvidencegenError, LearnerError, NoteError
 from evidencegen.inputs import (
     NOTE_SUFFIXES,
     OWN_DOCUMENT,
@@ -25,7 +25,8 @@ from evidencegen.inputs import (
     scan,
     sift,
 )
-from evidencegen.privacy import Finding, Guard
+from evidencegen.privacy import Finding, Guard, words_of
+from evidencegen.privacy.folder import learner_guard, nearby_guard
 from evidencegen.schema import (
     FRONT_MATTER_VERBATIM,
     LEARNER_VERBATIM,
@@ -203,6 +204,18 @@ def _split_front_matter(text: str, path: Path) -> tuple[str | None, str, int]:
     )
 
 
+_SIGNATORY = re.compile(r"\s*(?:expert\s+)?(?:witness|assessor|observer|signed|signature)"
+                        r"(?:'s)?(?:\s+name)?\s*:?\s*$", re.IGNORECASE)
+_BARE_REDACTION = re.compile(r"^(\s*(?:[\w-]+\s*:|-)\s+)(\[[^\]\n]*removed\][^\n]*)$",
+                             re.MULTILINE)
+
+
+def _yaml_safe(front_matter: str) -> str:
+    """A value that now starts with "[... removed]" is quoted, so YAML reads it as text."""
+    return _BARE_REDACTION.sub(lambda m: m.group(1) + '"' + m.group(2).replace('"', "'") + '"',
+                               front_matter)
+
+
 def _note_type(rel_parts: tuple[str, ...]) -> str:
     for folder in reversed(rel_parts[:-1]):
         kind = _FOLDER_TYPES.get(folder.lower())
@@ -252,10 +265,18 @@ def read_note(path: Path, folder: Path, guard: Guard | None = None) -> Note:
         text = clean_text(to_markdown(path), path)
     else:
         text = read_text(path)
+    fm_text, body, offset = _split_front_matter(text, path)
+    rel = path.relative_to(folder).as_posix()
     findings: list[Finding] = []
     if guard is not None:
-        text, findings = guard.redact(text, path.relative_to(folder).as_posix())
-    fm_text, body, offset = _split_front_matter(text, path)
+        guard = guard.discover([body])
+        rel, findings = guard.redact_path(rel)
+        if fm_text is not None:
+            fm_text, found = guard.redact(fm_text, rel, 2)
+            fm_text = _yaml_safe(fm_text)
+            findings += found
+        body, found = guard.redact(body, rel, offset + 1)
+        findings += found
     fm: FrontMatter | None = None
     lines: KeyLines = {}
     if fm_text is not None:
@@ -268,11 +289,15 @@ def read_note(path: Path, folder: Path, guard: Guard | None = None) -> Note:
     html = Markup(_MD.render(body)) if is_markdown else blocks_html(blocks)
     date = fm.date if fm and fm.date else date_from_name(path)
     author = fm.author if fm else None
+    title = _title(fm, blocks, path)
+    if guard is not None and not (fm and fm.title) and not any(
+            b.kind == "heading" for b in blocks):
+        title = guard.clean(title, file_name=True)  # from the file name, already reported
     return Note(
         path=path,
-        rel="/".join(rel_parts),
+        rel=rel,
         type=(fm.type if fm and fm.type else _note_type(rel_parts)),
-        title=_title(fm, blocks, path),
+        title=title,
         date=date,
         mentee=fm.mentee if fm else None,
         duration=fm.duration if fm else None,
@@ -381,17 +406,23 @@ def read_any(path: Path, folder: Path, guard: Guard | None = None,
 def redact_note(note: Note, guard: Guard) -> Note:
     """Redact a note already split into blocks (Word files), keeping paragraph numbers.
 
-    Each sentence is redacted on its own line; the block's label, context and header
-    repeat text found elsewhere, so they are redacted without a second finding.
+    The people in the whole note are found first, so a name is taken out of every sentence
+    it appears in. Each sentence is redacted on its own line; the block's label, context
+    and header repeat text found elsewhere, so they are redacted without a second finding.
+    The title (a Word note's first heading) and the file name are redacted too.
     """
-    def clean(text: str) -> str:
-        return guard.redact(text, note.rel)[0]
+    # a witness or assessor who signs may be named: the author, and a "Witness" table cell
+    signed = words_of(note.author_name, *(b.text for b in note.blocks
+                                          if b.context and _SIGNATORY.match(b.context[-1])))
+    guard = replace(guard, keep=guard.keep | signed).discover([b.text for b in note.blocks])
+    rel, findings = guard.redact_path(note.rel)
+    clean = guard.clean
 
-    blocks, findings = [], []
+    blocks = []
     for b in note.blocks:
         sentences = []
         for s in b.sentences:
-            text, found = guard.redact(s.text, note.rel, s.line)
+            text, found = guard.redact(s.text, rel, s.line)
             findings.extend(found)
             sentences.append(Sentence(text, s.line) if found else s)
         new = replace(b, text=clean(b.text), sentences=tuple(sentences),
@@ -399,18 +430,23 @@ def redact_note(note: Note, guard: Guard) -> Note:
                       context=tuple(clean(c) for c in b.context),
                       header=clean(b.header) if b.header else None)
         blocks.append(new if new != b else b)
-    if not findings and all(n is o for n, o in zip(blocks, note.blocks, strict=True)):
+    title = clean(note.title, file_name=not any(b.kind == "heading" for b in blocks))
+    mentee = clean(note.mentee) if note.mentee else None
+    if (not findings and title == note.title and mentee == note.mentee
+            and all(n is o for n, o in zip(blocks, note.blocks, strict=True))):
         return note
-    return replace(note, blocks=tuple(blocks), html=blocks_html(blocks),
-                   findings=tuple(findings))
+    return replace(note, rel=rel, title=title, mentee=mentee, blocks=tuple(blocks),
+                   html=blocks_html(blocks), findings=tuple(findings))
 
 
 def read_document(path: Path, key: SigningKey | None = None) -> Learner:
     """One submitted document as a learner with a single note.
 
     The learner's details come from the learner.yaml of the folder the document sits in, if
-    any; otherwise the document stands alone, named after its file. A draft evidencegen made
-    is read here (learners edit drafts and check them), though never as part of a folder.
+    any; otherwise the document stands alone, named after its file, and is guarded with the
+    private names of learner folders beside it (see ``privacy.folder.nearby_guard``). A
+    draft evidencegen made is read here (learners edit drafts and check them), though never
+    as part of a folder.
     """
     path = path.resolve()
     if path.suffix.lower() not in NOTE_SUFFIXES:
@@ -426,18 +462,20 @@ def read_document(path: Path, key: SigningKey | None = None) -> Learner:
         comments = tuple(word_comment(ac, d) for ac, d in comment_decisions(path).items())
     if home is not None:
         learner = read_learner(home, exclude=(), key=key)
-        rel = path.relative_to(home).as_posix()
+        guard = learner_guard(read_learner_file(home), scan(home)[0])
+        rel = guard.redact_path(path.relative_to(home).as_posix())[0]
         mine = tuple(w for w in learner.warnings if w.path == rel and w.message != OWN_DOCUMENT)
         notes = tuple(n for n in learner.notes if n.path == path)
+        privacy = learner.privacy
         if not notes and not mine:
-            notes, _ = same_mentees(read_any(path, home) or (), learner.mentees)
-        records = _record_checks(home, learner.learner_id, learner.name, notes,
-                                 read_feedback(home).records, key)
+            notes, _ = same_mentees(_guarded(path, home, guard, rel) or (), learner.mentees)
+            privacy = (*privacy, *(f for n in notes for f in n.findings))
+        records = _redact_signatures(_record_checks(home, learner.learner_id, learner.name,
+                                                    notes, read_feedback(home).records, key),
+                                     guard)
         decided = tuple(s for s in learner.signatures if s.kind == "decision")
         return replace(learner, notes=notes, signatures=decided + records + comments,
-                       warnings=mine)
-    kept, warnings = sift(path.name, read_any(path, path.parent, Guard({})) or ())
-    notes, _ = same_mentees(kept, ())
+                       privacy=privacy, warnings=mine)
     name, learner_id, declaration = path.stem, path.stem, None
     if path.suffix.lower() == ".docx":
         from evidencegen.docx_reader import draft_identity
@@ -445,32 +483,99 @@ def read_document(path: Path, key: SigningKey | None = None) -> Learner:
         if (who := draft_identity(path)) is not None:
             name, learner_id = who.name, who.learner_id
             declaration = Declaration(signed=True) if who.declared else None
+    guard = nearby_guard(path, name)
+    rel, named = guard.redact_path(path.name)
+    if name == path.stem:
+        name = learner_id = rel.removesuffix(path.suffix)
+    kept, warnings = sift(rel, _guarded(path, path.parent, guard, rel) or ())
+    notes, _ = same_mentees(kept, ())
     return Learner(folder=path.parent, name=name, learner_id=learner_id, centre=None,
                    assessor=None, employer=None, programme_start=None, criteria=None,
                    mentees=tuple(sorted({n.mentee for n in notes if n.mentee})),
                    declaration=declaration, notes=notes,
-                   signatures=_record_checks(path.parent, learner_id, name, notes, {}, key)
+                   signatures=_redact_signatures(
+                       _record_checks(path.parent, learner_id, name, notes, {}, key), guard)
                    + comments,
-                   privacy=tuple(f for n in notes for f in n.findings),
+                   privacy=(*named, *(f for n in notes for f in n.findings if f.line)),
                    warnings=tuple(warnings))
 
 
-def _notes(folder: Path, exclude: tuple[Path, ...], guard: Guard, keep: tuple[Path, ...]
-           ) -> tuple[list[Note], list[InputWarning]]:
-    """Every note that counts, and a warning for every file or note that does not."""
-    paths, warnings = scan(folder, exclude, keep)
+def _guarded(path: Path, folder: Path, guard: Guard, rel: str, own_documents: bool = True
+             ) -> tuple[Note, ...] | None:
+    """The notes of one file read through the guard; an error names the file as redacted."""
+    try:
+        return read_any(path, folder, guard, own_documents)
+    except EvidencegenError as exc:
+        raise _redacted_error(exc, folder / rel, guard) from None
+
+
+def _redacted_error(exc: EvidencegenError, where: Path, guard: Guard) -> EvidencegenError:
+    """The same error naming the file by its redacted name, its message redacted too."""
+    exc.path = where
+    exc.message = guard.clean(exc.message)
+    exc.args = (exc.message,)
+    return exc
+
+
+def _redact_signatures(found: tuple[Verification, ...], guard: Guard
+                       ) -> tuple[Verification, ...]:
+    """Verifications naming files by their redacted names (a file's name can hold a name)."""
+    def clean(rel: str) -> str:
+        return guard.redact_path(rel)[0]
+
+    return tuple(replace(v, subject=v.subject if v.kind in ("decision", "word comment")
+                         else clean(v.subject),
+                         files=tuple((clean(p), d) for p, d in v.files)) for v in found)
+
+
+def _redact_decisions(decisions: dict[str, Decision], guard: Guard, where: str,
+                      lines: dict[str, int] | None = None
+                      ) -> tuple[dict[str, Decision], list[Finding]]:
+    """Assessor comments (feedback.yaml, Word comments) with people and identifiers out."""
+    texts = [d.comments for d in decisions.values() if d.comments]
+    if not texts:
+        return decisions, []
+    guard = guard.discover(texts)
+    out, findings = dict(decisions), []
+    for ac, decision in decisions.items():
+        if decision.comments:
+            comments, found = guard.redact(decision.comments, where, (lines or {}).get(ac, 1))
+            findings += found
+            out[ac] = decision.model_copy(update={"comments": comments})
+    return out, findings
+
+
+def _notes(folder: Path, guard: Guard, paths: list[Path], warnings: list[InputWarning]
+           ) -> tuple[list[Note], list[InputWarning], list[Finding]]:
+    """Every note that counts, a warning for every file or note that does not, and what
+    the guard found in the names of files that are not read."""
     notes: list[Note] = []
+    findings: list[Finding] = []
+    for i, warning in enumerate(warnings):
+        clean, found = guard.redact_path(warning.path)
+        warnings[i] = replace(warning, path=clean)
+        findings += found
     for path in paths:
         _inside(path, folder, NoteError)
         rel = path.relative_to(folder).as_posix()
-        found = read_any(path, folder, guard, own_documents=False)
+        clean = guard.redact_path(rel)[0]
+        found = _guarded(path, folder, guard, clean, own_documents=False)
         if found is None:
-            warnings.append(InputWarning(rel, None, OWN_DOCUMENT))
+            warnings.append(InputWarning(clean, None, OWN_DOCUMENT))
             continue
-        kept, dropped = sift(rel, found)
+        kept, dropped = sift(clean, found)
         notes.extend(kept)
         warnings.extend(dropped)
-    return notes, sorted(warnings, key=lambda w: w.path)
+    return notes, sorted(warnings, key=lambda w: w.path), findings
+
+
+def _key_lines(path: Path) -> dict[str, int]:
+    """The line of each top-level key of a YAML file, for findings in its values."""
+    lines: dict[str, int] = {}
+    for number, text in enumerate(read_text(path, LearnerError).split("\n"), start=1):
+        if m := re.match(r"([A-Za-z_]\w*)\s*:", text):
+            lines.setdefault(m.group(1), number)
+    return lines
 
 
 def read_learner(folder: Path, exclude: tuple[Path, ...] = (),
@@ -479,36 +584,43 @@ def read_learner(folder: Path, exclude: tuple[Path, ...] = (),
 
     Notes that count for nothing (no text, the untouched examples, evidencegen's own
     documents) are left out and named in ``warnings``, as is every file that is not read.
+    Everything that reaches an output is redacted here: notes, their file names, the
+    mentees list, centre, assessor and employer, and the assessor's comments.
     """
     folder = folder.resolve() if folder.exists() else folder
     info = read_learner_file(folder)
-    guard = Guard(dict(info.private_names))
     own_criteria = folder / info.criteria if info.criteria else None
     keep = (own_criteria,) if own_criteria is not None and own_criteria.is_file() else ()
-    found, warnings = _notes(folder, exclude, guard, keep)
-    notes, mentees = same_mentees(found, info.mentees)
+    paths, skipped = scan(folder, exclude, keep)
+    guard = learner_guard(info, paths)
+    found, warnings, findings = _notes(folder, guard, paths, skipped)
+    line = _key_lines(folder / "learner.yaml")
+    listed: list[str] = []
+    for mentee in info.mentees:
+        clean, found_here = guard.redact(mentee, "learner.yaml", line.get("mentees", 1))
+        listed.append(clean)
+        findings.extend(found_here)
+    notes, mentees = same_mentees(found, listed)
+    findings = [*(f for n in notes for f in n.findings), *findings]
     written = read_feedback(folder)
-    feedback, feedback_lines = dict(written.decisions), written.lines
     if key is not None and key.path.is_relative_to(folder):
         raise LearnerError("the signing key is inside this learner's folder: she could sign "
                            "her own decisions; keep it outside learner folders", key.path)
-    # before any redaction: signatures cover the text as written
-    signatures = _decision_checks(folder, info.learner_id, info.name, written, key) + \
-        _record_checks(folder, info.learner_id, info.name, notes, written.records, key)
-    findings = [f for n in notes for f in n.findings]
+    # signatures cover the text as written; what they name is redacted afterwards
+    signatures = _redact_signatures(
+        _decision_checks(folder, info.learner_id, info.name, written, key)
+        + _record_checks(folder, info.learner_id, info.name, notes, written.records, key),
+        guard)
     fields = {}
     for key in ("centre", "assessor", "employer"):
         value = getattr(info, key)
         if value:
-            value, found_here = guard.redact(value, "learner.yaml")
+            value, found_here = guard.redact(value, "learner.yaml", line.get(key, 1))
             findings.extend(found_here)
         fields[key] = value
-    for ac, decision in list(feedback.items()):
-        if decision.comments:
-            comments, found_here = guard.redact(decision.comments, "feedback.yaml",
-                                                feedback_lines.get(ac, 1))
-            findings.extend(found_here)
-            feedback[ac] = decision.model_copy(update={"comments": comments})
+    feedback, feedback_lines = dict(written.decisions), written.lines
+    feedback, found_here = _redact_decisions(feedback, guard, "feedback.yaml", feedback_lines)
+    findings.extend(found_here)
     return Learner(
         folder=folder,
         name=info.name,
