@@ -413,10 +413,12 @@ _NOT_IN_XLSX = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")  # XML 1.0 forbids th
 
 
 def csv_text(value: object) -> object:
-    """A CSV cell that is never a formula: text starting like one gets a leading quote."""
+    """A CSV cell that is never a formula: text starting like one gets a leading quote.
+    A carriage return becomes a line feed, which the writer quotes (it would otherwise end
+    the row in the middle of a cell)."""
     if isinstance(value, str):
-        value = _NOT_IN_XLSX.sub("", value)
-        if value.startswith(FORMULA_START):
+        value = _NOT_IN_XLSX.sub("", value).replace("\r\n", "\n").replace("\r", "\n")
+        if value.startswith(FORMULA_START) or value.startswith("\n="):
             return "'" + value
     return value
 
