@@ -126,7 +126,6 @@ def build(learner_dirs: tuple[Path, ...], out: Path, fmt: str, pdf_variant: str,
     """
     from evidencegen.api import FORMATS, BuildOptions
     from evidencegen.api import build as run_build
-
     from evidencegen.batch import refuse_shared_ids
 
     formats = FORMATS if fmt == "both" else (fmt,)
