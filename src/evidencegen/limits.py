@@ -30,11 +30,11 @@ class Limit:
     default_mb: float
     what: str
 
-    def bytes(self) -> int:
-        """The limit in force, in bytes (the environment's value, else the default)."""
+    def megabytes(self) -> float:
+        """The limit in force, in MB: the environment's value, else the default."""
         raw = os.environ.get(self.variable, "").strip()
         if not raw:
-            return int(self.default_mb * MB)
+            return self.default_mb
         try:
             value = float(raw)
         except ValueError:
@@ -43,11 +43,14 @@ class Limit:
         if not 0 < value <= 4096:
             raise EvidencegenError(f"{self.variable}={raw!r} should be between 0 and 4096 "
                                    "megabytes")
-        return int(value * MB)
+        return value
+
+    def bytes(self) -> int:
+        return int(self.megabytes() * MB)
 
     def label(self) -> str:
-        """The limit for a message: "2 MB" (and how to change it)."""
-        return f"{self.bytes() / MB:g} MB"
+        """The limit for a message: "0.5 MB"."""
+        return f"{self.megabytes():g} MB"
 
 
 NOTE = Limit("EVIDENCEGEN_MAX_NOTE_MB", 0.5, "a text or Markdown note, or learner.yaml")
