@@ -296,7 +296,7 @@ def lock_output(out: Path, shown: Path, wait: bool) -> Iterator[None]:
     lock = FileLock(out / LOCK, timeout=-1 if wait else 0)
     try:
         lock.acquire()
-    except Timeout:
+    except (Timeout, RuntimeError):  # RuntimeError: held by this very thread
         raise OutputError("another batch is writing to this output folder; wait for it to "
                           "finish, choose another folder, or add --wait to wait for it",
                           shown) from None
