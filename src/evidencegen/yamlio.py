@@ -93,7 +93,10 @@ def load_yaml(
     the opening ``---``). The top-level keys in ``verbatim`` keep their values' own text,
     never YAML's numbers or booleans.
     """
-    loader = _Loader(text)
+    try:  # the loader checks every character as it is made: inside the try
+        loader = _Loader(text)
+    except yaml.YAMLError as exc:
+        raise error(f"cannot read this as YAML: {exc}".split("\n")[0], path) from None
     try:
         node = loader.get_single_node()
         lines: KeyLines = {}
@@ -113,7 +116,7 @@ def load_yaml(
             line,
         ) from None
     except yaml.YAMLError as exc:
-        raise error(f"cannot read this as YAML: {exc}", path) from None
+        raise error(" ".join(f"cannot read this as YAML: {exc}".split()), path) from None
     except RecursionError:
         raise error("cannot read this as YAML: it is nested too deeply", path) from None
     finally:
