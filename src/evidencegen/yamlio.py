@@ -71,6 +71,10 @@ def _collect_lines(
     seen.add(id(node))
     if isinstance(node, yaml.MappingNode):
         for key_node, value_node in node.value:
+            if not isinstance(key_node, yaml.ScalarNode):  # "? [a, b]: x" in hand-written YAML
+                raise yaml.MarkedYAMLError(problem="a field name should be a word, not a list "
+                                           "or a group of fields",
+                                           problem_mark=key_node.start_mark)
             key = key_node.value
             out[(*prefix, key)] = key_node.start_mark.line + 1 + offset
             _collect_lines(value_node, (*prefix, key), offset, out, seen)

@@ -299,3 +299,10 @@ def test_front_matter_nested_ten_thousand_deep_is_one_line(tmp_path) -> None:
     folder = learner(tmp_path)
     (folder / "deep.md").write_text("---\ntitle: " + "[" * 10_000 + "\n---\nHello.\n")
     assert_refused(check(folder), "deep.md")
+
+
+@pytest.mark.parametrize("front", ["? k: 2026-04-01\n", "? [a, b]\n: 1\n", "{[x]: 1}\n"])
+def test_front_matter_with_a_field_name_that_is_not_a_word_is_one_line(tmp_path, front) -> None:
+    folder = learner(tmp_path)
+    (folder / "odd.md").write_text(f"---\n{front}---\nHello.\n")
+    assert_refused(check(folder), "odd.md")
