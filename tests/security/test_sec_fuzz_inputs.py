@@ -31,8 +31,7 @@ LEARNER = "name: Test Learner\nlearner_id: L4-001\nmentees: [Mentee A]\n"
 # Markdown's own punctuation, YAML's, line breaks and a few awkward characters
 MARKUP = st.sampled_from([*"#*_-+>|`[]()!:\n\t -=@\"'{}&,.?0123456789",
                           "\n\n", "---\n", "```", "| a | b |\n|---|---|\n", "\u00a0",
-                          "\u200b",
-                           "\ufeff", "\r", "e.g. ", "Mr. ", " I listened. ", "\U0001f600"])
+                          "\u200b", "\ufeff", "\r", "e.g. ", "Mr. ", " I listened. ", "\U0001f600"])
 WORDS = st.sampled_from(["I", "listened", "to", "her", "and", "we", "agreed", "a", "plan",
                          "Coaching", "is", "slow.", "Weaknesses:", "Mentee", "A", "praised",
                          "References", "Egan", "(2014)", "not", "would", "models"])
