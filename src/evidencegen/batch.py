@@ -39,6 +39,7 @@ from evidencegen.resources import packaged_dir
 STAMP = ".evidencegen-inputs"
 CRASH_HOOK = "EVIDENCEGEN_TEST_KILL_WORKER_FOR"  # test hook: a learner_id whose worker dies
 SLOW_HOOK = "EVIDENCEGEN_TEST_HANG_FOR"  # test hook: a learner_id whose build never ends
+SPIN_HOOK = "EVIDENCEGEN_TEST_SPIN_FOR"  # test hook: ... stuck in native code, holding the CPU
 DEFAULT_TIME_LIMIT = 600.0  # seconds for one learner; a real one takes a few
 LOCK = ".evidencegen-batch.lock"  # in OUT: held by the batch writing there
 
@@ -119,7 +120,10 @@ def time_limit(seconds: float) -> Iterator[None]:
     """Raise ``_TimeUp`` in this thread once ``seconds`` have passed (0: no limit).
 
     Uses SIGALRM, so it applies where that exists (Linux, macOS) and in a main thread, as
-    in a batch worker; elsewhere the build runs without a limit.
+    in a batch worker; elsewhere the build runs without a limit. Python runs the alarm's
+    handler only between its own steps; in a batch worker a CPU-time limit backs it up, so
+    that the kernel ends a worker stuck inside one long native call (a hash, a parse in C),
+    and the learner is reported failed all the same.
     """
     usable = (seconds > 0 and hasattr(signal, "setitimer")
               and threading.current_thread() is threading.main_thread())
@@ -129,10 +133,38 @@ def time_limit(seconds: float) -> Iterator[None]:
     previous = signal.signal(signal.SIGALRM, _alarm)
     signal.setitimer(signal.ITIMER_REAL, seconds)
     try:
-        yield
+        with _cpu_limit(2 * seconds + 1 if _IN_WORKER else 0):
+            yield
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
+
+
+_IN_WORKER = False  # set in batch workers, the only processes given a CPU-time limit
+
+
+@contextmanager
+def _cpu_limit(seconds: float) -> Iterator[None]:
+    """Let the kernel end this process after ``seconds`` more CPU time (SIGXCPU)."""
+    try:
+        import resource
+    except ImportError:  # Windows
+        resource = None  # type: ignore[assignment]
+    if not seconds or resource is None:
+        yield
+        return
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    soft, hard = resource.getrlimit(resource.RLIMIT_CPU)
+    limit = int(usage.ru_utime + usage.ru_stime + seconds) + 1
+    if hard != resource.RLIM_INFINITY and limit > hard:
+        yield
+        return
+    resource.setrlimit(resource.RLIMIT_CPU, (limit, hard))
+    resource.setrlimit(resource.RLIMIT_CORE, (0, resource.getrlimit(resource.RLIMIT_CORE)[1]))
+    try:
+        yield
+    finally:
+        resource.setrlimit(resource.RLIMIT_CPU, (soft, hard))
 
 
 def build_one(folder: Path, options: BuildOptions, force: bool,
@@ -156,6 +188,10 @@ def _build_one(folder: Path, learner_id: str | None, options: BuildOptions,
     if learner_id is not None and os.environ.get(SLOW_HOOK) == learner_id:
         while True:  # tests use this to show the time limit (it is never set otherwise)
             time.sleep(1)
+    if learner_id is not None and os.environ.get(SPIN_HOOK) == learner_id:
+        import hashlib as h  # tests: one native call that takes hours and checks no signal
+
+        h.pbkdf2_hmac("sha256", b"x", b"y", 10**9)
     try:
         if learner_id is not None:
             target = options.out / safe_id(learner_id)
@@ -330,12 +366,15 @@ def _run(folders: list[Path], options: BuildOptions, jobs: int, force: bool,
     for folder in sorted(suspects):
         with ProcessPoolExecutor(max_workers=1, initializer=_worker_init,
                                  initargs=(parent,)) as pool:
+            started = time.monotonic()
             try:
                 yield pool.submit(build_one, folder, options, force, seconds).result()
             except BrokenProcessPool:
-                yield Outcome(str(folder), _quick_id(folder), "failed",
-                              f"{folder}: the worker building this learner stopped "
-                              "unexpectedly")
+                error = f"{folder}: the worker building this learner stopped unexpectedly"
+                if seconds and time.monotonic() - started >= seconds:  # its CPU-time limit
+                    error = (f"{folder}: took longer than {seconds:g} s, so it was stopped "
+                             "(the limit is set by --time-limit)")
+                yield Outcome(str(folder), _quick_id(folder), "failed", error)
 
 
 PR_SET_PDEATHSIG = 1  # linux/prctl.h
@@ -347,6 +386,8 @@ def _worker_init(parent: int) -> None:
     On Linux the kernel kills a worker when its parent dies (even by SIGKILL, which no
     handler sees); everywhere, a watch thread ends a worker whose parent has gone.
     """
+    global _IN_WORKER
+    _IN_WORKER = True
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     if sys.platform.startswith("linux"):
         with suppress(OSError, AttributeError):

@@ -263,3 +263,20 @@ def test_the_cohort_walk_never_enters_a_learners_folder(tmp_path: Path, monkeypa
     assert [f.relative_to(cohort).as_posix() for f in found] == sorted(
         f"group-{i % 3}/l{i}" for i in range(30))
     assert len(listed) == 1 + 3 + 30  # the cohort, its groups, each learner's folder once
+
+
+def test_a_learner_stuck_in_native_code_is_stopped_by_its_cpu_limit(tmp_path: Path,
+                                                                      monkeypatch) -> None:
+    """One long native call holds the interpreter: no Python-level alarm can run until it
+    returns, so the worker's CPU-time limit ends it and the learner is still reported."""
+    cohort = tmp_path / "cohort"
+    small_learner(cohort / "spin", "SPIN-1")
+    monkeypatch.setenv(batch.SPIN_HOOK, "SPIN-1")
+    out = tmp_path / "out"
+    result = CliRunner().invoke(cli, ["batch", str(cohort), "-o", str(out), "-f", "docx",
+                                      "-j", "1", "--time-limit", "3"])
+    assert result.exit_code == 1, result.output
+    errors = {e["folder"]: e["error"] for e in json.loads((out / "errors.json").read_text())}
+    assert errors == {"spin": "spin: took longer than 3 s, so it was stopped (the limit is set "
+                              "by --time-limit)"}
+    assert not list(Path.cwd().glob("core*"))
