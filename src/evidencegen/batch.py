@@ -80,7 +80,17 @@ def _tree_digest(h: Any, folder: Path) -> None:
     for path in sorted(folder.rglob("*")):
         if path.is_file() and not any(p.startswith(".") for p in path.relative_to(folder).parts):
             h.update(path.relative_to(folder).as_posix().encode() + b"\0")
-            h.update(hashlib.blake2b(path.read_bytes(), digest_size=16).digest())
+            h.update(_file_digest(path))
+
+
+def _file_digest(path: Path) -> bytes:
+    """A file's digest, read in chunks: a large file in a learner's folder costs time in
+    proportion to its size, never its size in memory."""
+    digest = hashlib.blake2b(digest_size=16)
+    with path.open("rb") as fh:
+        while chunk := fh.read(1 << 20):
+            digest.update(chunk)
+    return digest.digest()
 
 
 def input_digest(folder: Path, options: BuildOptions) -> str:
