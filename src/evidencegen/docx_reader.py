@@ -137,21 +137,23 @@ class _Texts:
 
     def __init__(self, table) -> None:
         self.table = table
-        self._cache: dict[int, tuple[list, str]] = {}
+        # keyed by the element's id, the element kept alive in the entry so that its id is
+        # never reused by another cell's element
+        self._cache: dict[int, tuple[object, list, str]] = {}
 
     def paragraphs(self, tc) -> list:
-        return self._get(tc)[0]
-
-    def text(self, tc) -> str:
         return self._get(tc)[1]
 
-    def _get(self, tc) -> tuple[list, str]:
+    def text(self, tc) -> str:
+        return self._get(tc)[2]
+
+    def _get(self, tc) -> tuple[object, list, str]:
         from docx.table import _Cell
 
         key = id(tc)
         if key not in self._cache:
             paragraphs = _Cell(tc, self.table).paragraphs
-            self._cache[key] = (paragraphs, "\n".join(p.text for p in paragraphs))
+            self._cache[key] = (tc, paragraphs, "\n".join(p.text for p in paragraphs))
         return self._cache[key]
 
 

@@ -306,3 +306,34 @@ def test_front_matter_with_a_field_name_that_is_not_a_word_is_one_line(tmp_path,
     folder = learner(tmp_path)
     (folder / "odd.md").write_text(f"---\n{front}---\nHello.\n")
     assert_refused(check(folder), "odd.md")
+
+
+def test_each_merged_cell_is_read_once_and_gives_its_rows_their_context(tmp_path) -> None:
+    from evidencegen.docx_reader import read_docx
+
+    folder = learner(tmp_path)
+    d = docx.Document()
+    rows = 200
+    t = d.add_table(rows=rows + 1, cols=2)
+    t.cell(0, 0).text, t.cell(0, 1).text = "Model", "Point"
+    for r, tr in enumerate(t._tbl.tr_lst[1:]):
+        first, second = tr.tc_lst
+        merge = OxmlElement("w:vMerge")
+        if r % 2 == 0:
+            merge.set(qn("w:val"), "restart")
+            first.p_lst[0].append(OxmlElement("w:r"))
+            text = OxmlElement("w:t")
+            text.text = f"Model {r}"
+            first.p_lst[0][-1].append(text)
+        first.get_or_add_tcPr().append(merge)
+        second.p_lst[0].append(OxmlElement("w:r"))
+        text = OxmlElement("w:t")
+        text.text = f"Point {r}."
+        second.p_lst[0][-1].append(text)
+    d.save(folder / "grid.docx")
+    (note,) = read_docx(folder / "grid.docx", folder)
+    cells = [b for b in note.blocks if b.kind == "table_cell"]
+    models = [b.text for b in cells if b.column == 0]
+    assert models == [f"Model {r}" for r in range(0, rows, 2)]  # once each, none lost
+    points = {b.text: b.context[-1] for b in cells if b.column == 1}
+    assert points == {f"Point {r}.": f"Model {r - r % 2}" for r in range(rows)}
