@@ -287,7 +287,8 @@ def _relative(text: str | None, roots: list[tuple[Path, str]]) -> str | None:
     if not text:
         return text
     for root, shown in roots:
-        text = text.replace(f"{root}{os.sep}", shown).replace(str(root), shown or ".")
+        text = text.replace(f"{root}{os.sep}", shown).replace(
+            str(root), shown.rstrip(os.sep) or ".")
     return text
 
 
