@@ -4,7 +4,8 @@ Run:  python benchmarks/bench_bounds.py [-n 2000]
 
 - finding the learners of a cohort of N generated learner folders (each with notes in
   sub-folders), with the walk in use and with the earlier one (every learner.yaml found
-  with rglob, then compared with every learner found before it);
+  with rglob, then compared with every learner found before it), then reading every
+  learner.yaml for ids that clash;
 - reading a 2 MB note written one sentence per line (the note size limit raised for it);
 - reading Word files whose table rows all merge upward (3 columns x 1,500 rows, and one
   column x 3,000 rows, each under 40 KB);
@@ -31,7 +32,7 @@ import docx
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 
-from evidencegen.batch import find_learners
+from evidencegen.batch import _duplicates, find_learners
 from evidencegen.docx_reader import read_docx
 from evidencegen.errors import NoteError
 from evidencegen.limits import check_zip
@@ -117,6 +118,9 @@ def main() -> None:
         before = timed(f"the earlier walk, {args.n} learners",
                        lambda: old_find_learners(root / "cohort"))
         assert found == before and len(found) == args.n
+        clashes = timed(f"reading their ids, checking for clashes ({args.n})",
+                        lambda: _duplicates(found))  # type: ignore[arg-type]
+        assert clashes == {}
 
         lines, size = [], 0
         while size < 2 * 1024 * 1024:
