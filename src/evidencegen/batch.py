@@ -304,8 +304,9 @@ def run_batch(cohort: Path, options: BuildOptions, jobs: int, force: bool = Fals
     out = options.out.resolve()
     roots = sorted([(root, ""), (out, f"{options.out.name}{os.sep}")],
                    key=lambda r: len(str(r[0])), reverse=True)
+    given = options.out  # as typed: messages show it, never the machine's absolute path
     options = BuildOptions(**{**asdict(options), "out": out})
-    with lock_output(out, options.out, wait):
+    with lock_output(out, given, wait):
         folders = find_learners(root)
         sweep(out)
         outcomes: list[Outcome] = []

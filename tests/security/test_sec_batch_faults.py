@@ -54,9 +54,16 @@ def test_a_second_batch_on_a_locked_output_folder_stops_at_once(tmp_path: Path) 
     out.mkdir()
     with FileLock(out / LOCK):  # the first batch, still running
         result = run_batch(cohort, out)
+        here = os.getcwd()
+        os.chdir(tmp_path)
+        try:
+            relative = run_batch(Path("cohort"), Path("out"))
+        finally:
+            os.chdir(here)
     assert result.exit_code == 2
     line = one_line(result)
     assert "another batch is writing to this output folder" in line and "--wait" in line
+    assert one_line(relative).startswith("evidencegen: out: another batch")
     assert sorted(p.name for p in out.iterdir()) == [LOCK]  # nothing written, nothing swept
 
 
