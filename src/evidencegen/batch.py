@@ -9,29 +9,39 @@ is written last, so a build cut off half-way is redone on the next run.
 from __future__ import annotations
 
 import csv
+import ctypes
 import datetime as dt
 import hashlib
 import io
 import json
 import os
+import re
 import signal
+import sys
+import threading
+import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
+from contextlib import contextmanager, suppress
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
 from evidencegen import __version__
 from evidencegen.api import BuildOptions, build
-from evidencegen.errors import EvidencegenError
-from evidencegen.output import safe_id, write_all, write_atomic
+from evidencegen.errors import EvidencegenError, LearnerError, OutputError
+from evidencegen.output import prepare_dir, safe_id, temp_owner_alive, write_all, write_atomic
 from evidencegen.render.environment import search_path
 from evidencegen.report import html_report
 from evidencegen.resources import packaged_dir
 
 STAMP = ".evidencegen-inputs"
 CRASH_HOOK = "EVIDENCEGEN_TEST_KILL_WORKER_FOR"  # test hook: a learner_id whose worker dies
+SLOW_HOOK = "EVIDENCEGEN_TEST_HANG_FOR"  # test hook: a learner_id whose build never ends
+SPIN_HOOK = "EVIDENCEGEN_TEST_SPIN_FOR"  # test hook: ... stuck in native code, holding the CPU
+DEFAULT_TIME_LIMIT = 600.0  # seconds for one learner; a real one takes a few
+LOCK = ".evidencegen-batch.lock"  # in OUT: held by the batch writing there
 
 
 @dataclass
@@ -47,16 +57,20 @@ class Outcome:
 
 
 def find_learners(cohort: Path) -> list[Path]:
-    """Every folder under the cohort (any depth) that holds a learner.yaml, sorted."""
-    found = []
-    for path in sorted(cohort.rglob("learner.yaml")):
-        rel = path.relative_to(cohort).parts
-        if any(part.startswith(".") for part in rel):
+    """Every folder under the cohort (any depth) that holds a learner.yaml, sorted.
+
+    One walk down the tree that never enters a learner's folder (what is inside it is hers,
+    not another learner) nor a hidden folder, and never follows a link: time grows with the
+    number of folders outside learners, not with the square of the cohort.
+    """
+    found: list[Path] = []
+    for top, dirs, files in os.walk(cohort):
+        if "learner.yaml" in files:
+            found.append(Path(top))
+            dirs.clear()
             continue
-        if any(path.parent.is_relative_to(f) for f in found):
-            continue  # a folder inside a learner's folder is hers, not another learner
-        found.append(path.parent)
-    return found
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+    return sorted(found)
 
 
 PARSE_CACHE = ".evidencegen-parses"  # inside OUT: parses of notes, kept between runs
@@ -66,7 +80,17 @@ def _tree_digest(h: Any, folder: Path) -> None:
     for path in sorted(folder.rglob("*")):
         if path.is_file() and not any(p.startswith(".") for p in path.relative_to(folder).parts):
             h.update(path.relative_to(folder).as_posix().encode() + b"\0")
-            h.update(hashlib.blake2b(path.read_bytes(), digest_size=16).digest())
+            h.update(_file_digest(path))
+
+
+def _file_digest(path: Path) -> bytes:
+    """A file's digest, read in chunks: a large file in a learner's folder costs time in
+    proportion to its size, never its size in memory."""
+    digest = hashlib.blake2b(digest_size=16)
+    with path.open("rb") as fh:
+        while chunk := fh.read(1 << 20):
+            digest.update(chunk)
+    return digest.digest()
 
 
 def input_digest(folder: Path, options: BuildOptions) -> str:
@@ -93,11 +117,91 @@ def _quick_id(folder: Path) -> str | None:
         return None
 
 
-def build_one(folder: Path, options: BuildOptions, force: bool) -> Outcome:
-    """Build one learner in this process; every error becomes part of the outcome."""
+class _TimeUp(BaseException):
+    """A learner's build passed the time limit (a BaseException, so no handler eats it)."""
+
+
+def _alarm(signum: int, frame: object) -> None:
+    raise _TimeUp
+
+
+@contextmanager
+def time_limit(seconds: float) -> Iterator[None]:
+    """Raise ``_TimeUp`` in this thread once ``seconds`` have passed (0: no limit).
+
+    Uses SIGALRM, so it applies where that exists (Linux, macOS) and in a main thread, as
+    in a batch worker; elsewhere the build runs without a limit. Python runs the alarm's
+    handler only between its own steps; in a batch worker a CPU-time limit backs it up, so
+    that the kernel ends a worker stuck inside one long native call (a hash, a parse in C),
+    and the learner is reported failed all the same.
+    """
+    usable = (seconds > 0 and hasattr(signal, "setitimer")
+              and threading.current_thread() is threading.main_thread())
+    if not usable:
+        yield
+        return
+    previous = signal.signal(signal.SIGALRM, _alarm)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        with _cpu_limit(2 * seconds + 1 if _IN_WORKER else 0):
+            yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+_IN_WORKER = False  # set in batch workers, the only processes given a CPU-time limit
+
+
+@contextmanager
+def _cpu_limit(seconds: float) -> Iterator[None]:
+    """Let the kernel end this process after ``seconds`` more CPU time (SIGXCPU)."""
+    try:
+        import resource
+    except ImportError:  # Windows
+        resource = None  # type: ignore[assignment]
+    if not seconds or resource is None:
+        yield
+        return
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    soft, hard = resource.getrlimit(resource.RLIMIT_CPU)
+    limit = int(usage.ru_utime + usage.ru_stime + seconds) + 1
+    if hard != resource.RLIM_INFINITY and limit > hard:
+        yield
+        return
+    resource.setrlimit(resource.RLIMIT_CPU, (limit, hard))
+    resource.setrlimit(resource.RLIMIT_CORE, (0, resource.getrlimit(resource.RLIMIT_CORE)[1]))
+    try:
+        yield
+    finally:
+        resource.setrlimit(resource.RLIMIT_CPU, (soft, hard))
+
+
+def build_one(folder: Path, options: BuildOptions, force: bool,
+              seconds: float = 0) -> Outcome:
+    """Build one learner in this process; every error becomes part of the outcome, and a
+    build running past ``seconds`` (0: no limit) is stopped and reported as failed."""
     learner_id = _quick_id(folder)
+    try:
+        with time_limit(seconds):
+            return _build_one(folder, learner_id, options, force)
+    except _TimeUp:
+        return Outcome(str(folder), learner_id, "failed",
+                       error=f"{folder}: took longer than {seconds:g} s, so it was stopped "
+                             "(the limit is set by --time-limit)")
+
+
+def _build_one(folder: Path, learner_id: str | None, options: BuildOptions,
+               force: bool) -> Outcome:
     if learner_id is not None and os.environ.get(CRASH_HOOK) == learner_id:
         os._exit(70)  # tests use this to show that a dying worker costs one learner only
+    if learner_id is not None and os.environ.get(SLOW_HOOK) == learner_id:
+        while True:  # tests use this to show the time limit (it is never set otherwise)
+            time.sleep(1)
+    if learner_id is not None and os.environ.get(SPIN_HOOK) == learner_id:
+        import hashlib as h  # tests: one native call that takes hours and checks no signal
+
+        h.pbkdf2_hmac("sha256", b"x", b"y", 10**9)
     try:
         if learner_id is not None:
             target = options.out / safe_id(learner_id)
@@ -124,6 +228,9 @@ def build_one(folder: Path, options: BuildOptions, force: bool) -> Outcome:
                        name=a.learner.name)
     except EvidencegenError as exc:
         return Outcome(str(folder), learner_id, "failed", error=str(exc))
+    except RecursionError:
+        return Outcome(str(folder), learner_id, "failed",
+                       error=f"{folder}: something in this folder is nested too deeply to read")
     except Exception as exc:  # a bug must not stop the cohort either
         return Outcome(str(folder), learner_id, "failed",
                        error=f"{folder}: unexpected error: {type(exc).__name__}: {exc}")
@@ -138,61 +245,127 @@ class BatchResult:
         return sum(1 for o in self.outcomes if o.result == result)
 
 
-def _duplicates(folders: list[Path]) -> dict[Path, str]:
-    seen: dict[str, Path] = {}
+def id_key(learner_id: str) -> str:
+    """What an id is as a file name, compared without case: "l4-001" and "L4-001" name the
+    same folder on Windows and macOS."""
+    return (safe_id(learner_id) if learner_id.strip(" ./-") else learner_id).casefold()
+
+
+def _duplicates(folders: list[Path], where: Callable[[Path], str] = str) -> dict[Path, str]:
+    """Folders whose learner_id names the same output folder as another's, with a message
+    naming both."""
+    seen: dict[str, tuple[Path, str]] = {}
     bad: dict[Path, str] = {}
     for folder in folders:
         learner_id = _quick_id(folder)
         if learner_id is None:
             continue
-        key = safe_id(learner_id) if learner_id.strip(" ./-") else learner_id
+        key = id_key(learner_id)
         if key in seen:
-            msg = (f"{folder / 'learner.yaml'}: learner_id '{learner_id}' is also used by "
-                   f"{seen[key] / 'learner.yaml'}")
+            first, first_id = seen[key]
+            same = f"'{first_id}'" if first_id == learner_id else \
+                f"'{first_id}' (the same once case and punctuation are set aside)"
+            msg = (f"{where(folder / 'learner.yaml')}: learner_id '{learner_id}' is also used "
+                   f"by {where(first / 'learner.yaml')} as {same}; each learner needs her "
+                   "own id")
             bad[folder] = msg
-            bad.setdefault(seen[key], msg)
+            bad.setdefault(first, msg)
         else:
-            seen[key] = folder
+            seen[key] = (folder, learner_id)
     return bad
 
 
+def refuse_shared_ids(folders: list[Path]) -> None:
+    """``build A B``: two folders with the same id would overwrite each other's documents."""
+    bad = _duplicates(folders)
+    if bad:
+        raise LearnerError(next(iter(bad.values())))
+
+
+def _relative(text: str | None, roots: list[tuple[Path, str]]) -> str | None:
+    """A message with the cohort's and OUT's absolute paths made relative to them."""
+    if not text:
+        return text
+    for root, shown in roots:
+        text = text.replace(f"{root}{os.sep}", shown).replace(
+            str(root), shown.rstrip(os.sep) or ".")
+    return text
+
+
 def run_batch(cohort: Path, options: BuildOptions, jobs: int, force: bool = False,
-              progress: Callable[[Outcome, int, int], None] | None = None) -> BatchResult:
-    """Build every learner of a cohort with ``jobs`` worker processes."""
-    folders = find_learners(cohort.resolve())
-    options = BuildOptions(**{**asdict(options), "out": options.out.resolve()})
-    sweep(options.out)
-    outcomes: list[Outcome] = []
-    duplicate = _duplicates(folders)
-    todo = [f for f in folders if f not in duplicate]
-    for folder in folders:
-        if folder in duplicate:
-            outcomes.append(Outcome(str(folder), _quick_id(folder), "failed", duplicate[folder]))
+              progress: Callable[[Outcome, int, int], None] | None = None,
+              seconds: float = DEFAULT_TIME_LIMIT, wait: bool = False) -> BatchResult:
+    """Build every learner of a cohort with ``jobs`` worker processes.
+
+    OUT is locked for the run: a second batch on the same OUT stops at once (or, with
+    ``wait``, waits its turn). Each learner gets ``seconds`` (0: no limit).
+    """
+    root = cohort.resolve()
+    out = options.out.resolve()
+    roots = sorted([(root, ""), (out, f"{options.out.name}{os.sep}")],
+                   key=lambda r: len(str(r[0])), reverse=True)
+    given = options.out  # as typed: messages show it, never the machine's absolute path
+    options = BuildOptions(**{**asdict(options), "out": out})
+    with lock_output(out, given, wait):
+        folders = find_learners(root)
+        sweep(out)
+        outcomes: list[Outcome] = []
+
+        def record(o: Outcome) -> None:
+            o.folder = Path(o.folder).relative_to(root).as_posix()
+            o.error = _relative(o.error, roots)
+            outcomes.append(o)
             if progress:
-                progress(outcomes[-1], len(outcomes), len(folders))
+                progress(o, len(outcomes), len(folders))
+
+        duplicate = _duplicates(folders, lambda p: p.relative_to(root).as_posix())
+        todo = [f for f in folders if f not in duplicate]
+        for folder in folders:
+            if folder in duplicate:
+                record(Outcome(str(folder), _quick_id(folder), "failed", duplicate[folder]))
+        try:
+            for outcome in _run(todo, options, jobs, force, seconds):
+                record(outcome)
+        except KeyboardInterrupt:
+            sweep(out)
+            raise
+        outcomes.sort(key=lambda o: o.folder)
+        focus = list(options.criteria) or ["1.1", "5.2"]
+        write_tracker(out, outcomes, focus)
+    return BatchResult(outcomes, out)
+
+
+@contextmanager
+def lock_output(out: Path, shown: Path, wait: bool) -> Iterator[None]:
+    """Hold OUT's lock file (an OS lock, released even when the holder is killed)."""
+    from filelock import FileLock, Timeout
+
+    prepare_dir(out)
+    lock = FileLock(out / LOCK, timeout=-1 if wait else 0)
     try:
-        for outcome in _run(todo, options, jobs, force):
-            outcomes.append(outcome)
-            if progress:
-                progress(outcome, len(outcomes), len(folders))
-    except KeyboardInterrupt:
-        sweep(options.out)
-        raise
-    for o in outcomes:
-        o.folder = Path(o.folder).relative_to(cohort.resolve()).as_posix()
-    outcomes.sort(key=lambda o: o.folder)
-    focus = list(options.criteria) or ["1.1", "5.2"]
-    write_tracker(options.out, outcomes, focus)
-    return BatchResult(outcomes, options.out)
+        lock.acquire()
+    except (Timeout, RuntimeError):  # RuntimeError: held by this very thread
+        raise OutputError("another batch is writing to this output folder; wait for it to "
+                          "finish, choose another folder, or add --wait to wait for it",
+                          shown) from None
+    except OSError as exc:
+        raise OutputError(f"cannot lock the output folder: {exc.strerror}", shown) from None
+    try:
+        yield
+    finally:
+        lock.release()
 
 
-def _run(folders: list[Path], options: BuildOptions, jobs: int, force: bool) -> Iterator[Outcome]:
+def _run(folders: list[Path], options: BuildOptions, jobs: int, force: bool,
+         seconds: float) -> Iterator[Outcome]:
     """Outcomes as workers finish. If a worker dies, the learners it may have held are
     built again one at a time, so only the one that kills its worker fails."""
     suspects: list[Path] = []
-    pool = ProcessPoolExecutor(max_workers=max(1, jobs), initializer=_worker_init)
+    parent = os.getpid()
+    pool = ProcessPoolExecutor(max_workers=max(1, jobs), initializer=_worker_init,
+                               initargs=(parent,))
     try:
-        futures = {pool.submit(build_one, f, options, force): f for f in folders}
+        futures = {pool.submit(build_one, f, options, force, seconds): f for f in folders}
         for future in as_completed(futures):
             try:
                 yield future.result()
@@ -203,18 +376,46 @@ def _run(folders: list[Path], options: BuildOptions, jobs: int, force: bool) -> 
         raise
     pool.shutdown()
     for folder in sorted(suspects):
-        with ProcessPoolExecutor(max_workers=1, initializer=_worker_init) as pool:
+        with ProcessPoolExecutor(max_workers=1, initializer=_worker_init,
+                                 initargs=(parent,)) as pool:
+            started = time.monotonic()
             try:
-                yield pool.submit(build_one, folder, options, force).result()
+                yield pool.submit(build_one, folder, options, force, seconds).result()
             except BrokenProcessPool:
-                yield Outcome(str(folder), _quick_id(folder), "failed",
-                              f"{folder}: the worker building this learner stopped "
-                              "unexpectedly")
+                error = f"{folder}: the worker building this learner stopped unexpectedly"
+                if seconds and time.monotonic() - started >= seconds:  # its CPU-time limit
+                    error = (f"{folder}: took longer than {seconds:g} s, so it was stopped "
+                             "(the limit is set by --time-limit)")
+                yield Outcome(str(folder), _quick_id(folder), "failed", error)
 
 
-def _worker_init() -> None:
-    """Workers leave Ctrl-C to the parent, which stops them all at once."""
+PR_SET_PDEATHSIG = 1  # linux/prctl.h
+
+
+def _worker_init(parent: int) -> None:
+    """Workers leave Ctrl-C to the parent, which stops them all at once, and die with it.
+
+    On Linux the kernel kills a worker when its parent dies (even by SIGKILL, which no
+    handler sees); everywhere, a watch thread ends a worker whose parent has gone.
+    """
+    global _IN_WORKER
+    _IN_WORKER = True
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if sys.platform.startswith("linux"):
+        with suppress(OSError, AttributeError):
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    if os.getppid() != parent:  # the parent died before the line above took effect
+        os._exit(1)
+    threading.Thread(target=_watch_parent, args=(parent,), daemon=True,
+                     name="evidencegen-parent-watch").start()
+
+
+def _watch_parent(parent: int, every: float = 1.0) -> None:
+    while True:
+        time.sleep(every)
+        if os.getppid() != parent:
+            os._exit(1)
 
 
 def _stop(pool: ProcessPoolExecutor) -> None:
@@ -226,13 +427,22 @@ def _stop(pool: ProcessPoolExecutor) -> None:
         process.terminate()
     for process in processes:
         process.join(timeout=5)
+        if process.is_alive():
+            process.kill()
+            process.join(timeout=5)
 
 
 def sweep(out: Path) -> int:
-    """Remove temporary files a stopped or killed run left behind; return how many."""
+    """Remove temporary files that stopped or killed runs left behind; return how many.
+
+    A temporary file carries the id of the process writing it; one whose process is still
+    running (another build writing into OUT) is left alone.
+    """
     removed = 0
     if out.is_dir():
         for tmp in out.rglob(".*.part"):
+            if temp_owner_alive(tmp):
+                continue
             tmp.unlink(missing_ok=True)
             removed += 1
     return removed
@@ -247,6 +457,37 @@ LETTERS = {"not_started": "NS", "in_progress": "IP", "ready": "R", "met": "M", "
 XLSX_FILLS = {"not_started": ("FDECEA", "B42318"), "in_progress": ("FFF4D6", "8A5A00"),
               "ready": ("E3F1FA", "115E8A"), "met": ("E4F4E8", "1E6B3A"),
               "signed_off": ("1E6B3A", "FFFFFF")}
+
+
+# Spreadsheet programs read a cell starting with one of these as a formula (OWASP's list
+# for CSV injection): "=HYPERLINK(...)" in a learner's name must stay her name.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_NOT_IN_XLSX = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")  # XML 1.0 forbids them
+
+
+def csv_text(value: object) -> object:
+    """A CSV cell that is never a formula: text starting like one gets a leading quote.
+    A carriage return becomes a line feed, which the writer quotes (it would otherwise end
+    the row in the middle of a cell)."""
+    if isinstance(value, str):
+        value = _NOT_IN_XLSX.sub("", value).replace("\r\n", "\n").replace("\r", "\n")
+        if value.startswith(FORMULA_START) or value.startswith("\n="):
+            return "'" + value
+    return value
+
+
+def _text_cell(cell: Any, value: object) -> None:
+    """An XLSX cell: numbers as numbers, every text as text (data type "s"), so that
+    openpyxl never writes a formula; text that looks like one is also quote-prefixed, so
+    Excel keeps it text when the cell is edited."""
+    if not isinstance(value, str):
+        cell.value = value
+        return
+    text = _NOT_IN_XLSX.sub("", value)
+    cell.value = text
+    cell.data_type = "s"
+    if text.startswith(FORMULA_START):
+        cell.quotePrefix = True
 
 
 def write_tracker(out: Path, outcomes: list[Outcome], focus: list[str] | None = None) -> None:
@@ -267,7 +508,7 @@ def write_tracker(out: Path, outcomes: list[Outcome], focus: list[str] | None = 
     fields = ["learner_id", "name", "folder", "error", *acs, *STATE_ORDER]
     writer = csv.DictWriter(buf, fieldnames=fields, lineterminator="\n")
     writer.writeheader()
-    writer.writerows(rows)
+    writer.writerows({k: csv_text(v) for k, v in row.items()} for row in rows)
     errors = [{"folder": o.folder, "learner_id": o.learner_id, "error": o.error}
               for o in outcomes if o.result == "failed"]
     write_all(out, {
@@ -314,8 +555,9 @@ def _tracker_xlsx(rows: list[dict[str, Any]], fields: list[str], acs: list[str])
     ws = wb.active
     ws.title = "Cohort"
     ws.append(fields)
-    for row in rows:
-        ws.append([row.get(f, "") for f in fields])
+    for r, row in enumerate(rows, start=2):
+        for c, name in enumerate(fields, start=1):
+            _text_cell(ws.cell(row=r, column=c), row.get(name, ""))
     for cell in ws[1]:
         cell.font = Font(bold=True, color="FFFFFF")
         cell.fill = PatternFill("solid", fgColor="123B5C")

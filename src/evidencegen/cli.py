@@ -147,6 +147,7 @@ def build(learner_dirs: tuple[Path, ...], out: Path, fmt: str, pdf_variant: str,
     """
     from evidencegen.api import FORMATS, BuildOptions
     from evidencegen.api import build as run_build
+    from evidencegen.batch import refuse_shared_ids
 
     formats = FORMATS if fmt == "both" else (fmt,)
     key = _signing_key(centre, *learner_dirs)
@@ -154,6 +155,7 @@ def build(learner_dirs: tuple[Path, ...], out: Path, fmt: str, pdf_variant: str,
                            final=final, rules=rules, strict_privacy=strict_privacy,
                            pdf_variant=pdf_variant, centre=centre,
                            signing_key=key.path if key else None)
+    refuse_shared_ids(list(learner_dirs))  # one would overwrite the other's documents
     for i, learner_dir in enumerate(learner_dirs):
         result = run_build(learner_dir, options)
         if i:
@@ -292,18 +294,26 @@ def check(path: Path, fmt: str, output: Path | None, criteria: tuple[str, ...], 
 @click.option("--strict-privacy", is_flag=True,
               help="A learner whose notes hold personal data fails instead of being built "
                    "with it removed.")
+@click.option("--time-limit", "time_limit", type=click.FloatRange(min=0), default=600,
+              show_default=True, metavar="SECONDS",
+              help="A learner still building after this long is reported failed and the "
+                   "others go on (0: no limit).")
+@click.option("--wait", is_flag=True,
+              help="If another batch is writing to OUT, wait for it to finish instead of "
+                   "stopping.")
 def batch(cohort_dir: Path, out: Path, fmt: str, pdf_variant: str, centre: Path | None,
           jobs: int | None,
           criteria: tuple[str, ...],
           templates: Path | None, rules: Path | None, final: bool, force: bool,
-          strict_privacy: bool) -> None:
+          strict_privacy: bool, time_limit: float, wait: bool) -> None:
     """Build every learner folder in a cohort folder, and a tracker of who is where.
 
     Every folder (at any depth) holding a learner.yaml is a learner. One broken folder
     does not stop the others; a learner whose files have not changed since the last
     run is skipped. Writes OUT/<learner id>/ for each, OUT/cohort.csv and
     OUT/cohort.json (states per criterion) and OUT/errors.json. Exit code 1 if any
-    learner failed.
+    learner failed. OUT is locked while a batch writes to it: a second batch on the
+    same OUT stops at once (or waits, with --wait).
 
     \b
     Example:
@@ -348,13 +358,14 @@ def batch(cohort_dir: Path, out: Path, fmt: str, pdf_variant: str, centre: Path 
         click.echo(f"\r\x1b[K[{'#' * filled}{'.' * (30 - filled)}] {done}/{total}  "
                    f"{failures} failed  {rate:.1f}/s  {left:.0f}s left", err=True, nl=False)
 
-    result = run_batch(cohort_dir, options, jobs or default_jobs(), force, progress)
+    result = run_batch(cohort_dir, options, jobs or default_jobs(), force, progress,
+                       seconds=time_limit, wait=wait)
     if bar:
         click.echo(err=True)
     click.echo(f"{result.count('built')} built, {result.count('skipped')} skipped, "
-               f"{result.count('failed')} failed; tracker in {result.out / 'cohort.csv'}")
+               f"{result.count('failed')} failed; tracker in {out / 'cohort.csv'}")
     if result.count("failed"):
-        click.echo(f"Errors: {result.out / 'errors.json'}", err=True)
+        click.echo(f"Errors: {out / 'errors.json'}", err=True)
         sys.exit(1)
 
 

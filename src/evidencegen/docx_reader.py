@@ -16,9 +16,11 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from evidencegen.errors import NoteError
+from evidencegen.limits import DOCUMENT, NOTE, check_zip, too_large
 from evidencegen.readers import Note, _note_type, blocks_html, date_from_name
 from evidencegen.schema import Decision
 from evidencegen.structure import (
+    MERGED,
     Block,
     Cell,
     Outline,
@@ -28,7 +30,6 @@ from evidencegen.structure import (
 )
 from evidencegen.text import word_count
 
-MAX_DOCX_BYTES = 50 * 1024 * 1024
 OUTPUT_MARK = "evidencegen-output"  # the content status of every Word file evidencegen writes
 _CITE = re.compile(r"\s*\[[^\[\]]+, line \d+\]\s*$")
 _SESSION_HEAD = re.compile(r"^(\d{1,2} [A-Z][a-z]+ \d{4})(?: with (.+))?$")
@@ -51,6 +52,7 @@ class _Para:
     bold: bool = False  # every run with text is bold
     table: int = -1  # table paragraphs: the table's index and the row's
     row_index: int = 0
+    continued: tuple[int, ...] = ()  # the row's columns that continue a merged cell above
 
 
 def _heading_level(style: str) -> int:
@@ -74,64 +76,163 @@ def _list_level(paragraph, style: str) -> int:
     return 0
 
 
-def _bold(run) -> bool:
-    if run.bold is not None:
-        return bool(run.bold)
-    return bool(run.style is not None and run.style.font.bold)
+class _Styles:
+    """Style names by style id, looked up once each: python-docx searches the styles part
+    for every paragraph and run, which grows with styles x paragraphs."""
+
+    def __init__(self) -> None:
+        self._names: dict[tuple[str, str | None], str] = {}
+        self._bold: dict[str | None, bool] = {}
+
+    def paragraph(self, paragraph) -> str:
+        ppr = paragraph._p.pPr
+        key = ("p", ppr.style if ppr is not None else None)
+        if key not in self._names:
+            style = paragraph.style
+            self._names[key] = style.name if style is not None and style.name else ""
+        return self._names[key]
+
+    def bold(self, run) -> bool:
+        if run.bold is not None:
+            return bool(run.bold)
+        rpr = run._r.rPr
+        key = rpr.style if rpr is not None else None
+        if key not in self._bold:
+            self._bold[key] = bool(run.style is not None and run.style.font.bold)
+        return self._bold[key]
+
+    def all_bold(self, paragraph) -> bool:
+        runs = [r for r in paragraph.runs if r.text.strip()]
+        return bool(runs) and all(self.bold(r) for r in runs)
 
 
-def _all_bold(paragraph) -> bool:
-    runs = [r for r in paragraph.runs if r.text.strip()]
-    return bool(runs) and all(_bold(r) for r in runs)
+MAX_COLUMNS = 64  # Word allows 63 columns; a cell claiming to span a million is not a table
+
+
+def table_rows(table) -> Iterator[list[tuple[object, bool]]]:
+    """Each row's cells as (cell element, continues the cell above), one per grid column.
+
+    A cell spanning columns repeats; a vertically merged cell ("continue") is the cell it
+    continues. Found in one pass: python-docx walks up the rows for every merged cell (time
+    growing with rows squared, and a recursion that a tall merge overflows).
+    """
+    above: dict[int, object] = {}  # grid column → the cell element holding its content
+    for tr in table._tbl.tr_lst:
+        col = min(tr.grid_before, MAX_COLUMNS)
+        row: list[tuple[object, bool]] = []
+        for tc in tr.tc_lst:
+            span = max(1, min(tc.grid_span, MAX_COLUMNS))
+            owner = above.get(col) if tc.vMerge == "continue" else None
+            if owner is None:
+                owner = tc
+                for c in range(col, col + span):
+                    above[c] = tc
+            row.extend([(owner, owner is not tc)] * span)
+            col += span
+        yield row
+
+
+class _Texts:
+    """Each cell's paragraphs and text, made once however often merges repeat the cell."""
+
+    def __init__(self, table) -> None:
+        self.table = table
+        # keyed by the element's id, the element kept alive in the entry so that its id is
+        # never reused by another cell's element
+        self._cache: dict[int, tuple[object, list, str]] = {}
+
+    def paragraphs(self, tc) -> list:
+        return self._get(tc)[1]
+
+    def text(self, tc) -> str:
+        return self._get(tc)[2]
+
+    def _get(self, tc) -> tuple[object, list, str]:
+        from docx.table import _Cell
+
+        key = id(tc)
+        if key not in self._cache:
+            paragraphs = _Cell(tc, self.table).paragraphs
+            self._cache[key] = (tc, paragraphs, "\n".join(p.text for p in paragraphs))
+        return self._cache[key]
+
+
+def table_facts(table) -> dict[str, str]:
+    """A two-column facts table (label, value) as a mapping, read in one pass."""
+    texts = _Texts(table)
+    facts: dict[str, str] = {}
+    for row in table_rows(table):
+        if row:
+            facts[texts.text(row[0][0])] = texts.text(row[-1][0])
+    return facts
 
 
 def _paragraphs(doc) -> Iterator[_Para]:
-    """Every paragraph in document order, table cells included, numbered from 1."""
+    """Every paragraph in document order, table cells included, numbered from 1.
+
+    A merged cell's paragraphs come once, where the cell starts; the rows it continues into
+    carry its text in ``row`` (for context) but not its paragraphs again.
+    """
     from docx.table import Table
     from docx.text.paragraph import Paragraph
 
-    number = 0
+    styles = _Styles()
+    number = chars = 0
     tables = 0
+    limit = NOTE.bytes()
     for item in doc.iter_inner_content():
         if isinstance(item, Paragraph):
             number += 1
-            style = item.style.name if item.style else ""
+            chars += len(item.text)
+            style = styles.paragraph(item)
             level = _heading_level(style)
             yield _Para(number, item.text, style, False, heading=level,
                         list_level=0 if level else _list_level(item, style),
-                        bold=_all_bold(item))
+                        bold=styles.all_bold(item))
         elif isinstance(item, Table):
-            for r, row in enumerate(item.rows):
-                cells = row.cells
-                texts = [c.text for c in cells]
-                for col, cell in enumerate(cells):
-                    if col and cell._tc is cells[col - 1]._tc:
-                        continue  # a merged cell repeats
-                    for p in cell.paragraphs:
+            texts = _Texts(item)
+            for r, row in enumerate(table_rows(item)):
+                row_texts = [texts.text(tc) for tc, _ in row]
+                merged = tuple(c for c, (_, cont) in enumerate(row) if cont)
+                for col, (tc, continued) in enumerate(row):
+                    if continued or (col and tc is row[col - 1][0]):
+                        continue  # a merged cell: read where it starts
+                    for p in texts.paragraphs(tc):
                         number += 1
-                        yield _Para(number, p.text, p.style.name if p.style else "", True,
-                                    texts, col, table=tables, row_index=r)
+                        chars += len(p.text)
+                        yield _Para(number, p.text, styles.paragraph(p), True,
+                                    row_texts, col, table=tables, row_index=r,
+                                    continued=merged)
             tables += 1
+        if chars > limit:
+            raise _TooMuchText
+
+
+class _TooMuchText(Exception):
+    """The document's text passed the note size limit (turned into a NoteError)."""
 
 
 def _open(path: Path):
+    """The Word document, once its size and every part inflated as a stream are within the
+    limits (python-docx opens the package itself, so the checks come first)."""
     import docx
 
     try:
-        if path.stat().st_size > MAX_DOCX_BYTES:
-            raise NoteError("this Word file is larger than 50 MB", path)
-        with zipfile.ZipFile(path) as zf:
-            unpacked = sum(i.file_size for i in zf.infolist())
-        if unpacked > 4 * MAX_DOCX_BYTES:
-            raise NoteError("this Word file unpacks to more than 200 MB; refused", path)
+        if path.stat().st_size > DOCUMENT.bytes():
+            raise NoteError(too_large(DOCUMENT, "this Word file"), path)
+        check_zip(path, "Word", NoteError)
         return docx.Document(str(path))
     except NoteError:
         raise
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError, EOFError) as exc:
         raise NoteError(f"cannot open this as a Word document ({type(exc).__name__}); "
                         "save it again from Word as .docx", path) from None
+    except RecursionError:
+        raise NoteError("cannot read this Word document: it is nested too deeply", path) \
+            from None
     except Exception as exc:  # lxml and python-docx raise many kinds on a broken file
-        raise NoteError(f"cannot read this Word document: {exc}", path) from None
+        raise NoteError(f"cannot read this Word document ({type(exc).__name__}); save it "
+                        "again from Word as .docx", path) from None
 
 
 @dataclass
@@ -180,6 +281,14 @@ def read_docx(path: Path, folder: Path, own_documents: bool = True) -> list[Note
     is the exception: it is the assessor's record, meant to be saved in the folder.
     """
     doc = _open(path)
+    try:
+        return _notes_of(doc, path, folder, own_documents)
+    except _TooMuchText:
+        raise NoteError(too_large(NOTE, "the text of this Word file") + "; split it into "
+                        "several notes", path) from None
+
+
+def _notes_of(doc, path: Path, folder: Path, own_documents: bool) -> list[Note] | None:
     rel = path.relative_to(folder).as_posix()
     category = doc.core_properties.category or ""
     if category.startswith("evidencegen form: "):
@@ -213,6 +322,8 @@ def _outline(doc) -> list[Block]:
     for p in _paragraphs(doc):
         if p.in_table:
             cells = tables.setdefault(p.table, {}).setdefault(p.row_index, {})
+            for c in p.continued:  # a merged cell above: context for this row, not a block
+                cells.setdefault(c, (MERGED, p.row[c]))
             if p.column in cells:  # the cell's next paragraph, one line further on
                 cells[p.column] = (cells[p.column][0], f"{cells[p.column][1]}\n{p.text}")
             else:
@@ -237,7 +348,8 @@ def _read_form(doc, path: Path, rel: str, form: str) -> list[Note]:
 
     title = doc.core_properties.title or ""
     criterion = re.search(r" AC (\d+\.\d+)$", title)
-    facts = {row.cells[0].text: row.cells[-1].text.strip() for row in doc.tables[0].rows}
+    facts = {k: v.strip() for k, v in
+             (table_facts(doc.tables[0]) if doc.tables else {}).items()}
     date = None
     when = facts.get("Date of observation", "")
     for fmt in ("%d %B %Y", "%Y-%m-%d", "%d/%m/%Y"):
@@ -336,7 +448,7 @@ def draft_identity(path: Path) -> DraftIdentity | None:
     doc = _open(path)
     if not _is_generated(doc) or not doc.tables:
         return None
-    facts = {row.cells[0].text: row.cells[-1].text for row in doc.tables[0].rows}
+    facts = table_facts(doc.tables[0])
     declared = any(p.text.startswith("Declaration recorded") for p in doc.paragraphs)
     if "Learner" not in facts or "Learner ID" not in facts:
         return None

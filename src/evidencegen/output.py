@@ -55,8 +55,40 @@ def write_atomic(path: Path, data: bytes) -> None:
         raise OutputError(f"cannot write this file: {exc.strerror}", path) from None
 
 
+_TEMP_OWNER = re.compile(r"\.(\d+)\.[^.]+\.part$")
+
+
+def temp_owner_alive(tmp: Path) -> bool:
+    """Whether the process that made this temporary file is still running (and so may still
+    rename it into place): its id is part of the name. Another process's files are left to
+    it, so two runs writing into one folder never delete each other's temporary files."""
+    m = _TEMP_OWNER.search(tmp.name)
+    if m is None:
+        return False  # named before ids were written: left by an older, finished run
+    pid = int(m.group(1))
+    if pid == os.getpid():
+        return False  # ours, from a write that was stopped
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OSError):
+        return True  # it exists (another user's): leave it
+    return not _zombie(pid)
+
+
+def _zombie(pid: int) -> bool:
+    """A process that has ended but not been reaped by its parent (Linux)."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return False
+    return stat.rpartition(")")[2].split()[:1] == ["Z"]
+
+
 def _write_temp(path: Path, data: bytes) -> Path:
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.{os.getpid()}.",
+                               suffix=".part")
     try:
         os.chmod(tmp, 0o666 & ~_umask())
         with os.fdopen(fd, "wb") as fh:

@@ -25,6 +25,7 @@ from evidencegen.inputs import (
     scan,
     sift,
 )
+from evidencegen.limits import NOTE, too_large
 from evidencegen.privacy import Finding, Guard, words_of
 from evidencegen.privacy.folder import learner_guard, nearby_guard
 from evidencegen.schema import (
@@ -53,7 +54,6 @@ from evidencegen.yamlio import KeyLines, load_yaml
 __all__ = ["NOTE_SUFFIXES", "RESERVED_FILES", "Block", "InputWarning", "Learner", "Note",
            "Sentence"]
 MARKDOWN_SUFFIXES = {".md", ".markdown", ".odt", ".rtf"}  # .odt and .rtf: converted first
-MAX_NOTE_BYTES = 2 * 1024 * 1024  # a note is a few pages; far larger is not a note
 MAX_LINE_CHARS = 20_000  # a paragraph of 20,000 characters is already 3,000 words
 _FOLDER_TYPES = {
     "session": "session", "sessions": "session",
@@ -129,9 +129,8 @@ _MD = _markdown()
 def read_text(path: Path, error: type[NoteError] | type[LearnerError] = NoteError) -> str:
     """Read UTF-8 text; a file saved in another encoding is named with the first bad line."""
     try:
-        if path.stat().st_size > MAX_NOTE_BYTES:
-            raise error(f"this file is larger than {MAX_NOTE_BYTES // (1024 * 1024)} MB, too "
-                        "large for a note; split it into several notes", path)
+        if path.stat().st_size > NOTE.bytes():
+            raise error(too_large(NOTE, "this file") + "; split it into several notes", path)
         raw = path.read_bytes()
     except OSError as exc:
         raise error(f"cannot read this file: {exc.strerror}", path) from None
@@ -156,9 +155,9 @@ def clean_text(text: str, path: Path,
     text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
     # control characters (pasted from other programs) cannot go into a Word document
     text = _CONTROL.sub("", text)
-    if len(text.encode("utf-8")) > MAX_NOTE_BYTES:
-        raise error(f"this note's text is larger than {MAX_NOTE_BYTES // (1024 * 1024)} MB, "
-                    "too large for a note; split it into several notes", path)
+    if len(text.encode("utf-8")) > NOTE.bytes():
+        raise error(too_large(NOTE, "this note's text") + "; split it into several notes",
+                    path)
     for number, line in enumerate(text.split("\n"), start=1):
         if len(line) > MAX_LINE_CHARS:
             raise error(f"line {number} is longer than {MAX_LINE_CHARS:,} characters; "

@@ -115,14 +115,19 @@ LEARNER_VERBATIM = frozenset({"name", "learner_id", "mentees"})
 FRONT_MATTER_VERBATIM = frozenset({"mentee"})
 
 
+MAX_ID, MAX_NAME, MAX_FIELD = 64, 100, 200
+
+
 class LearnerFile(_Strict):
     """learner.yaml."""
 
-    name: RequiredText
-    learner_id: RequiredText
-    centre: Text | None = None
-    assessor: Text | None = None
-    employer: Text | None = None
+    # lengths: the id names files (64 characters at most) and name and id go into each
+    # document's title, which Word holds to 255 characters
+    name: Annotated[RequiredText, Field(max_length=MAX_NAME)]
+    learner_id: Annotated[RequiredText, Field(max_length=MAX_ID)]
+    centre: Annotated[Text, Field(max_length=MAX_FIELD)] | None = None
+    assessor: Annotated[Text, Field(max_length=MAX_NAME)] | None = None
+    employer: Annotated[Text, Field(max_length=MAX_FIELD)] | None = None
     programme_start: Date | None = None
     criteria: Text | None = None
     mentees: TextList = []
@@ -182,6 +187,9 @@ def _plain(err: dict[str, Any], field: str, model: type[BaseModel]) -> str:
         return f"unknown field '{field}' (is it misspelt? allowed fields: {allowed})"
     if kind == "string_too_short":
         return f"'{field}' is empty; it needs a value"
+    if kind in ("string_too_long", "too_long"):
+        most = err.get("ctx", {}).get("max_length", "")
+        return f"'{field}' is longer than {most} characters; shorten it"
     if kind == "literal_error":
         expected = err.get("ctx", {}).get("expected", "")
         return f"'{field}' cannot be '{err.get('input')}'; use one of {expected}"

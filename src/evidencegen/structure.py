@@ -57,13 +57,18 @@ class Block:
 
 
 Cell = tuple[int, str]  # a table cell: its first line, its text
+MERGED = -1  # the line of a Cell that continues a merged cell above: context, not a block
 
 
 def make_block(kind: str, text: str, line: int, **where: object) -> Block:
     """A block whose sentences keep their own lines (``text`` may span several lines)."""
-    sentences = tuple(
-        Sentence(s, line + text[:off].count("\n")) for off, s in split_sentences(text))
-    return Block(kind, " ".join(text.split()), line, sentences, **where)  # type: ignore[arg-type]
+    sentences = []
+    seen = lines = 0  # newlines counted so far, up to offset ``seen``: linear in the text
+    for off, sentence in split_sentences(text):
+        lines += text.count("\n", seen, off)
+        seen = off
+        sentences.append(Sentence(sentence, line + lines))
+    return Block(kind, " ".join(text.split()), line, tuple(sentences), **where)  # type: ignore[arg-type]
 
 
 def clean_label(text: str) -> str:
@@ -189,7 +194,7 @@ class Outline:
         for r, cells in enumerate(rows):
             first = " ".join(cells[0][1].split()) if cells else ""
             for c, (line, text) in enumerate(cells):
-                if not text.strip():
+                if not text.strip() or line == MERGED:
                     continue
                 context = self.context() + ((first,) if c and first else ())
                 self.blocks.append(make_block(
@@ -335,8 +340,11 @@ def text_blocks(body: str, offset: int) -> list[Block]:
     out = Outline()
     pending = _TextBlock(out)
     indents: list[int] = []  # the indentation of each open list level
+    seen = lines = 0  # newlines before offset ``seen``, counted once each
     for chunk in _CHUNK.finditer(body):
-        first = offset + body[: chunk.start()].count("\n") + 1
+        lines += body.count("\n", seen, chunk.start())
+        seen = chunk.start()
+        first = offset + lines + 1
         pending.begin(first, 0)
         for k, raw in enumerate(chunk.group().rstrip("\n").split("\n")):
             number = first + k

@@ -23,7 +23,8 @@ def split_sentences(text: str) -> list[tuple[int, str]]:
     out: list[tuple[int, str]] = []
     start = 0
     for m in _SENTENCE_END.finditer(text):
-        before = text[start : m.start()].rsplit(None, 1)
+        # only the last word matters: a window keeps this linear when ends are skipped
+        before = text[max(start, m.start() - 64) : m.start()].rsplit(None, 1)
         last_word = before[-1].lower().rstrip(".") if before else ""
         nxt = text[m.end() : m.end() + 1]
         if last_word in _ABBREVIATIONS or (len(last_word) == 1 and last_word.isalpha()):

@@ -71,6 +71,10 @@ def _collect_lines(
     seen.add(id(node))
     if isinstance(node, yaml.MappingNode):
         for key_node, value_node in node.value:
+            if not isinstance(key_node, yaml.ScalarNode):  # "? [a, b]: x" in hand-written YAML
+                raise yaml.MarkedYAMLError(problem="a field name should be a word, not a list "
+                                           "or a group of fields",
+                                           problem_mark=key_node.start_mark)
             key = key_node.value
             out[(*prefix, key)] = key_node.start_mark.line + 1 + offset
             _collect_lines(value_node, (*prefix, key), offset, out, seen)
@@ -93,7 +97,10 @@ def load_yaml(
     the opening ``---``). The top-level keys in ``verbatim`` keep their values' own text,
     never YAML's numbers or booleans.
     """
-    loader = _Loader(text)
+    try:  # the loader checks every character as it is made: inside the try
+        loader = _Loader(text)
+    except yaml.YAMLError as exc:
+        raise error(f"cannot read this as YAML: {exc}".split("\n")[0], path) from None
     try:
         node = loader.get_single_node()
         lines: KeyLines = {}
@@ -113,7 +120,7 @@ def load_yaml(
             line,
         ) from None
     except yaml.YAMLError as exc:
-        raise error(f"cannot read this as YAML: {exc}", path) from None
+        raise error(" ".join(f"cannot read this as YAML: {exc}".split()), path) from None
     except RecursionError:
         raise error("cannot read this as YAML: it is nested too deeply", path) from None
     finally:
