@@ -80,11 +80,12 @@ class _Found:
     found: int
     detail: str = ""
     mentee: str = ""
+    unsigned: int = 0  # records of the kind that are there but not countersigned
 
 
 def _fill(template: str, rule: Rule, found: _Found) -> str:
     values = {"needed": rule.max if rule.max is not None else rule.min,
-              "found": found.found, "list": found.detail,
+              "found": found.found, "list": found.detail, "unsigned": found.unsigned,
               "mentee": found.mentee or "one mentee"}
     text = re.sub(r"\{(\w+)\}", lambda m: str(values.get(m.group(1), m.group(0))), template)
     return " ".join(text.split())
@@ -162,9 +163,11 @@ def _note_types(rule: Rule, cmap: CriterionMap, facts: Facts) -> _Found:
     # an observation or witness record counts only once countersigned: anyone can write
     # 'type: observation' and an assessor's name in front matter
     signed = verified_records(facts.learner)
-    counted = [n for n in cmap.notes() if n.type in rule.note_types and (
-        n.type not in ("observation", "witness") or _record_file(n) in signed)]
-    return _Found(len(counted))
+    kinds = [n for n in cmap.notes() if n.type in rule.note_types]
+    counted = [n for n in kinds
+               if n.type not in ("observation", "witness") or _record_file(n) in signed]
+    return _Found(len(counted), unsigned=len({_record_file(n) for n in kinds} -
+                                             {_record_file(n) for n in counted}))
 
 
 def _aspect_count(rule: Rule, cmap: CriterionMap, facts: Facts) -> _Found:
@@ -250,6 +253,8 @@ def evaluate_rule(rule: Rule, cmap: CriterionMap, facts: Facts) -> RuleResult:
     found = check(rule, cmap, facts)
     met = found.found <= rule.max if rule.max is not None else found.found >= rule.min
     gap = rule.gap_none if found.found == 0 and rule.gap_none else rule.gap
+    if found.unsigned and rule.gap_unsigned:
+        gap = rule.gap_unsigned  # the record is there: what it lacks is the countersignature
     reason = _fill(rule.met if met else gap, rule, found)
     needed = rule.max if rule.max is not None else rule.min
     return RuleResult(rule.id, rule.summary, rule.level, needed, found.found, met, reason)

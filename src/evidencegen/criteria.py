@@ -116,6 +116,7 @@ class Rule(_Frozen):
     summary: str
     gap: str
     gap_none: str | None = None  # the gap when nothing at all was found, if worded apart
+    gap_unsigned: str | None = None  # the gap when records are there but not countersigned
     met: str
 
 

@@ -157,3 +157,13 @@ def test_a_countersigned_observation_is_verified_and_counted(tmp_path, centre) -
     [record] = signatures(learner, centre)
     assert record["verified"] and record["files"][0]["path"] == OBSERVED
     assert len(record["files"][0]["sha256"]) == 64
+
+
+def test_an_uncountersigned_record_is_named_as_such_in_the_gap_not_as_missing(tmp_path, centre):
+    learner = make_learner(tmp_path, extra={OBSERVED: OBSERVATION})
+    gaps = flat(check(learner, centre).stdout)
+    assert "counts only once your assessor has countersigned it" in gaps
+    assert "No observation or expert witness note covers 5.2 yet" not in gaps
+    bare = make_learner(tmp_path, name="bare")
+    missing = flat(check(bare, centre).stdout)
+    assert "No observation or expert witness note covers 5.2 yet" in missing
