@@ -298,7 +298,7 @@ def _summary_sheet(rows: list[_Row], focus: list[str], titles: dict[str, str]
             ("Open report", row.report) if row.report else ("", None), *docs,
             (row.folder, None), (problem.place if problem else "", None),
             (problem.message if problem else "", None)])
-    return "Cohort", columns, values
+    return "Summary", columns, values
 
 
 def _criteria_sheet(rows: list[_Row], acs: list[str], titles: dict[str, str]
