@@ -150,7 +150,7 @@ def test_failed_learner_keeps_her_name_id_and_the_file_that_failed(tmp_path: Pat
     assert row["Folder"] == "Bea" and row["AC 1.1"] is None
     csv_row = (tmp_path / "out" / "cohort.csv").read_text().splitlines()[1]
     assert csv_row.startswith("L4-099,Bea Brown,Bea,") and csv_row.endswith(
-        ",failed,Bea/learner.yaml")
+        ",Bea/learner.yaml")
 
 
 def soffice_has_calc() -> bool:

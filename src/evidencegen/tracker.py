@@ -207,11 +207,10 @@ def write_tracker(out: Path, outcomes: list[Outcome], focus: list[str] | None = 
         counts = {s: sum(1 for v in o.statuses.values() if v == s) for s in STATE_ORDER}
         records.append({"learner_id": r.learner_id, "name": r.name, "folder": r.folder,
                         "error": o.error or "", **{ac: o.statuses.get(ac, "") for ac in acs},
-                        **counts, "result": o.result,
-                        "problem_file": r.problem.file if r.problem else ""})
+                        **counts, "problem_file": r.problem.file if r.problem else ""})
     buf = io.StringIO()
-    fields = ["learner_id", "name", "folder", "error", *acs, *STATE_ORDER, "result",
-              "problem_file"]
+    # no built/skipped column: a rerun that skips learners gives the same CSV as a full run
+    fields = ["learner_id", "name", "folder", "error", *acs, *STATE_ORDER, "problem_file"]
     writer = csv.DictWriter(buf, fieldnames=fields, lineterminator="\n")
     writer.writeheader()
     writer.writerows({k: csv_text(v) for k, v in rec.items()} for rec in records)
