@@ -8,14 +8,11 @@ is written last, so a build cut off half-way is redone on the next run.
 
 from __future__ import annotations
 
-import csv
 import ctypes
 import datetime as dt
 import hashlib
-import io
 import json
 import os
-import re
 import signal
 import sys
 import threading
@@ -31,10 +28,11 @@ from typing import Any
 from evidencegen import __version__
 from evidencegen.api import BuildOptions, build
 from evidencegen.errors import EvidencegenError, LearnerError, OutputError
-from evidencegen.output import prepare_dir, safe_id, temp_owner_alive, write_all, write_atomic
+from evidencegen.output import prepare_dir, safe_id, temp_owner_alive, write_atomic
 from evidencegen.render.environment import search_path
 from evidencegen.report import html_report
 from evidencegen.resources import packaged_dir
+from evidencegen.tracker import write_tracker
 
 STAMP = ".evidencegen-inputs"
 CRASH_HOOK = "EVIDENCEGEN_TEST_KILL_WORKER_FOR"  # test hook: a learner_id whose worker dies
@@ -330,8 +328,7 @@ def run_batch(cohort: Path, options: BuildOptions, jobs: int, force: bool = Fals
             sweep(out)
             raise
         outcomes.sort(key=lambda o: o.folder)
-        focus = list(options.criteria) or ["1.1", "5.2"]
-        write_tracker(out, outcomes, focus)
+        write_tracker(out, outcomes, list(options.criteria), cohort=root, centre=options.centre)
     return BatchResult(outcomes, out)
 
 
@@ -450,129 +447,3 @@ def sweep(out: Path) -> int:
 
 def default_jobs() -> int:
     return os.cpu_count() or 1
-
-
-STATE_ORDER = ("not_started", "in_progress", "ready", "met", "signed_off")
-LETTERS = {"not_started": "NS", "in_progress": "IP", "ready": "R", "met": "M", "signed_off": "SO"}
-XLSX_FILLS = {"not_started": ("FDECEA", "B42318"), "in_progress": ("FFF4D6", "8A5A00"),
-              "ready": ("E3F1FA", "115E8A"), "met": ("E4F4E8", "1E6B3A"),
-              "signed_off": ("1E6B3A", "FFFFFF")}
-
-
-# Spreadsheet programs read a cell starting with one of these as a formula (OWASP's list
-# for CSV injection): "=HYPERLINK(...)" in a learner's name must stay her name.
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-_NOT_IN_XLSX = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")  # XML 1.0 forbids them
-
-
-def csv_text(value: object) -> object:
-    """A CSV cell that is never a formula: text starting like one gets a leading quote.
-    A carriage return becomes a line feed, which the writer quotes (it would otherwise end
-    the row in the middle of a cell)."""
-    if isinstance(value, str):
-        value = _NOT_IN_XLSX.sub("", value).replace("\r\n", "\n").replace("\r", "\n")
-        if value.startswith(FORMULA_START) or value.startswith("\n="):
-            return "'" + value
-    return value
-
-
-def _text_cell(cell: Any, value: object) -> None:
-    """An XLSX cell: numbers as numbers, every text as text (data type "s"), so that
-    openpyxl never writes a formula; text that looks like one is also quote-prefixed, so
-    Excel keeps it text when the cell is edited."""
-    if not isinstance(value, str):
-        cell.value = value
-        return
-    text = _NOT_IN_XLSX.sub("", value)
-    cell.value = text
-    cell.data_type = "s"
-    if text.startswith(FORMULA_START):
-        cell.quotePrefix = True
-
-
-def write_tracker(out: Path, outcomes: list[Outcome], focus: list[str] | None = None) -> None:
-    """cohort.csv/.json/.html/.xlsx and errors.json: who is where, and what failed."""
-    focus = focus or ["1.1", "5.2"]
-    acs: list[str] = []
-    for o in outcomes:
-        for ac in o.statuses:
-            if ac not in acs:
-                acs.append(ac)
-    rows = []
-    for o in outcomes:
-        counts = {s: sum(1 for v in o.statuses.values() if v == s) for s in STATE_ORDER}
-        rows.append({"learner_id": o.learner_id or "", "name": o.name or "", "folder": o.folder,
-                     "error": o.error or "", **{ac: o.statuses.get(ac, "") for ac in acs},
-                     **counts})
-    buf = io.StringIO()
-    fields = ["learner_id", "name", "folder", "error", *acs, *STATE_ORDER]
-    writer = csv.DictWriter(buf, fieldnames=fields, lineterminator="\n")
-    writer.writeheader()
-    writer.writerows({k: csv_text(v) for k, v in row.items()} for row in rows)
-    errors = [{"folder": o.folder, "learner_id": o.learner_id, "error": o.error}
-              for o in outcomes if o.result == "failed"]
-    write_all(out, {
-        "cohort.csv": buf.getvalue().encode(),
-        "cohort.json": (json.dumps({"criteria": acs, "learners": rows}, indent=1) + "\n").encode(),
-        "cohort.html": _tracker_html(out, outcomes, acs, focus).encode(),
-        "cohort.xlsx": _tracker_xlsx(rows, fields, acs),
-        "errors.json": (json.dumps(errors, indent=1) + "\n").encode(),
-    })
-
-
-def _tracker_html(out: Path, outcomes: list[Outcome], acs: list[str], focus: list[str]) -> str:
-    from evidencegen.coverage import STATE_LABELS
-    from evidencegen.render.environment import make_environment, render_template
-
-    learners = []
-    for o in outcomes:
-        folder = safe_id(o.learner_id) if o.learner_id and o.result != "failed" else None
-        docs = sorted(p.name for p in (out / folder).glob("*.*")
-                      if p.suffix in (".docx", ".pdf")) if folder else []
-        learners.append({
-            "learner_id": o.learner_id or "", "name": o.name, "folder": o.folder,
-            "error": o.error, "statuses": o.statuses,
-            "behind": sum(1 for ac in focus if o.statuses.get(ac) in ("not_started",
-                                                                      "in_progress")),
-            "report": f"{folder}/coverage.html" if folder else None,
-            "documents": [{"href": f"{folder}/{d}", "label": d.rsplit("_", 1)[-1]}
-                          for d in docs]})
-    context = {"learners": learners, "criteria": acs, "labels": STATE_LABELS,
-               "letters": LETTERS, "ranks": {s: i for i, s in enumerate(STATE_ORDER)},
-               "unit": "435", "version": __version__}
-    html, _ = render_template(make_environment(None), ["cohort.html.j2"], context)
-    return html
-
-
-def _tracker_xlsx(rows: list[dict[str, Any]], fields: list[str], acs: list[str]) -> bytes:
-    """The tracker for Excel: coloured states (conditional formats), frozen header, filter."""
-    from openpyxl import Workbook
-    from openpyxl.formatting.rule import CellIsRule
-    from openpyxl.styles import Font, PatternFill
-    from openpyxl.utils import get_column_letter
-
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "Cohort"
-    ws.append(fields)
-    for r, row in enumerate(rows, start=2):
-        for c, name in enumerate(fields, start=1):
-            _text_cell(ws.cell(row=r, column=c), row.get(name, ""))
-    for cell in ws[1]:
-        cell.font = Font(bold=True, color="FFFFFF")
-        cell.fill = PatternFill("solid", fgColor="123B5C")
-    ws.freeze_panes = "B2"
-    last = get_column_letter(len(fields))
-    ws.auto_filter.ref = f"A1:{last}{max(2, len(rows) + 1)}"
-    first_ac = fields.index(acs[0]) + 1 if acs else 5
-    last_ac = first_ac + max(0, len(acs) - 1)
-    area = f"{get_column_letter(first_ac)}2:{get_column_letter(last_ac)}{max(2, len(rows) + 1)}"
-    for state, (fill, ink) in XLSX_FILLS.items():
-        ws.conditional_formatting.add(area, CellIsRule(
-            operator="equal", formula=[f'"{state}"'],
-            fill=PatternFill("solid", bgColor=fill), font=Font(color=ink)))
-    for i, name in enumerate(fields, start=1):
-        ws.column_dimensions[get_column_letter(i)].width = max(8, min(28, len(name) + 4))
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()

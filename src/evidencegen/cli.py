@@ -187,7 +187,7 @@ def _summary(result: BuildResult) -> None:
                f"{a.criteria.unit.title}")
     for crit in result.documented:
         cov = a.coverage[crit.id]
-        count = len(cov.evidence.hits) if cov.evidence else 0
+        count = cov.evidence_count  # the same figure as coverage.json and check's reports
         state = click.style(f"{cov.label:<22}", fg=STATE_COLOURS[cov.status])
         click.echo(f"  {crit.id:<5} {state} {count:>3} pieces of evidence")
         for gap in cov.gaps:

@@ -65,6 +65,20 @@ class CriterionCoverage:
     def label(self) -> str:
         return STATE_LABELS[self.status]
 
+    @property
+    def evidence_count(self) -> int:
+        return evidence_count(self)
+
+
+def evidence_count(cov: CriterionCoverage) -> int:
+    """How much evidence a criterion has: the one figure build, check (text, JSON, HTML)
+    and the documents all show. It counts each entry coverage.json lists under evidence:
+    every sentence counted for an element, every comparison, every note the learner mapped
+    to the criterion herself."""
+    if cov.evidence is None:
+        return 0
+    return len(cov.evidence.hits) + len(cov.evidence.comparisons) + len(cov.evidence.explicit)
+
 
 @dataclass(frozen=True)
 class Facts:

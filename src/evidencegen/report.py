@@ -13,7 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from evidencegen.coverage import STATE_LABELS, coverage_json
+from evidencegen.coverage import STATE_LABELS, coverage_json, evidence_count
 
 if TYPE_CHECKING:
     from evidencegen.api import Analysis
@@ -41,7 +41,7 @@ def text_report(
              f"{'AC':<5} {'state':<12} {'evidence':>8}  criterion"]
     for ac in acs:
         cov = analysis.coverage[ac]
-        count = _evidence_count(cov)
+        count = evidence_count(cov)
         title = textwrap.shorten(cov.criterion.text, WIDTH - 30, placeholder="...")
         state = style(f"{STATE_WORDS[cov.status]:<12}", cov.status)
         lines.append(f"{ac:<5} {state} {count:>8}  {title}")
@@ -85,12 +85,6 @@ def _signature_lines(cov: Any) -> list[str]:
         out.extend(textwrap.wrap(v.sentence(), WIDTH, subsequent_indent="    ",
                                  break_on_hyphens=False))
     return out
-
-
-def _evidence_count(cov: Any) -> int:
-    from evidencegen.render.data import evidence_count
-
-    return evidence_count(cov)
 
 
 def json_report(analysis: Analysis, acs: list[str], today: dt.date) -> dict[str, Any]:

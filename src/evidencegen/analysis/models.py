@@ -29,7 +29,6 @@ if TYPE_CHECKING:
     from evidencegen.mapping import CriterionMap
     from evidencegen.readers import Block, Learner, Note
 
-ASPECTS = ("how", "strength", "limitation", "setting")
 _STRONG_CUES = {"unlike", "whereas", "while", "compare", "similar", "both", "differ", "than",
                 "other_hand", "like", "opposite"}
 _LABEL_CLEAN = re.compile(r"[^\w\s'-]+")
@@ -237,6 +236,9 @@ def map_models(cmap: CriterionMap, notes: list[Note], learner: Learner | None) -
     crit = cmap.criterion
     _, _, comparing = _sets(crit)
     setting_words = _setting_words(learner)
+    # the aspects in the order the criteria data lists them; a sentence about a model that
+    # names none of them tells how the model works, the first aspect listed ("how")
+    order = tuple(crit.aspects)
     for note in notes:
         talk = _Discourse()
         hits: list[Hit] = []
@@ -297,12 +299,12 @@ def map_models(cmap: CriterionMap, notes: list[Note], learner: Learner | None) -
                 if not subjects:
                     continue
                 aspects = set(label_aspect) | _wording_aspects(crit, doc, setting_words)
-                if not aspects:
-                    aspects = {"how"}
+                if not aspects and order:
+                    aspects = {order[0]}
                 rule = "label" if label_aspect else "wording"
                 for element in dict.fromkeys(subjects):
                     hits.append(Hit(element, note, sentence.line, sentence.text,
-                                    tuple(a for a in ASPECTS if a in aspects), rule))
+                                    tuple(a for a in order if a in aspects), rule))
         for rows in tables.values():
             models = list(dict.fromkeys(rows.values()))
             if len(models) >= 2:

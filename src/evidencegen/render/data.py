@@ -21,7 +21,7 @@ from typing import Any
 from markupsafe import Markup
 
 from evidencegen.branding import Centre
-from evidencegen.coverage import CriterionCoverage, RuleResult
+from evidencegen.coverage import CriterionCoverage, RuleResult, evidence_count
 from evidencegen.criteria import (
     CriteriaSet,
     Criterion,
@@ -76,13 +76,6 @@ FIELDS: dict[type, tuple[str, ...]] = {
 }
 
 SCALARS = (str, int, float, bool, dt.date, type(None))  # dt.datetime is a dt.date
-
-
-def evidence_count(cov: CriterionCoverage) -> int:
-    """Sentences and notes counted for a criterion (the report's "N evidence")."""
-    if cov.evidence is None:
-        return 0
-    return len(cov.evidence.hits) + len(cov.evidence.comparisons) + len(cov.evidence.explicit)
 
 
 def _centre(copy: _Copier, centre: Centre) -> dict[str, Any]:
