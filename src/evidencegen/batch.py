@@ -219,7 +219,7 @@ def _build_one(folder: Path, learner_id: str | None, options: BuildOptions,
         result = build(folder, options)
         html = html_report(result.analysis, [c.id for c in result.analysis.criteria
                                             .all_criteria()], options.today or dt.date.today(),
-                           options.templates)
+                           options.templates, _branding(options))
         write_atomic(result.folder / "coverage.html", html.encode())
         write_atomic(result.folder / STAMP, input_digest(folder, options).encode())
         a = result.analysis
@@ -331,7 +331,7 @@ def run_batch(cohort: Path, options: BuildOptions, jobs: int, force: bool = Fals
             raise
         outcomes.sort(key=lambda o: o.folder)
         focus = list(options.criteria) or ["1.1", "5.2"]
-        write_tracker(out, outcomes, focus)
+        write_tracker(out, outcomes, focus, _branding(options))
     return BatchResult(outcomes, out)
 
 
@@ -490,7 +490,15 @@ def _text_cell(cell: Any, value: object) -> None:
         cell.quotePrefix = True
 
 
-def write_tracker(out: Path, outcomes: list[Outcome], focus: list[str] | None = None) -> None:
+def _branding(options: BuildOptions) -> Any:
+    """The centre's branding (centre.yaml given with --centre), or None."""
+    from evidencegen.branding import load_centre
+
+    return load_centre(options.centre) if options.centre is not None else None
+
+
+def write_tracker(out: Path, outcomes: list[Outcome], focus: list[str] | None = None,
+                  centre: Any = None) -> None:
     """cohort.csv/.json/.html/.xlsx and errors.json: who is where, and what failed."""
     focus = focus or ["1.1", "5.2"]
     acs: list[str] = []
@@ -514,13 +522,14 @@ def write_tracker(out: Path, outcomes: list[Outcome], focus: list[str] | None = 
     write_all(out, {
         "cohort.csv": buf.getvalue().encode(),
         "cohort.json": (json.dumps({"criteria": acs, "learners": rows}, indent=1) + "\n").encode(),
-        "cohort.html": _tracker_html(out, outcomes, acs, focus).encode(),
+        "cohort.html": _tracker_html(out, outcomes, acs, focus, centre).encode(),
         "cohort.xlsx": _tracker_xlsx(rows, fields, acs),
         "errors.json": (json.dumps(errors, indent=1) + "\n").encode(),
     })
 
 
-def _tracker_html(out: Path, outcomes: list[Outcome], acs: list[str], focus: list[str]) -> str:
+def _tracker_html(out: Path, outcomes: list[Outcome], acs: list[str], focus: list[str],
+                  centre: Any = None) -> str:
     from evidencegen.coverage import STATE_LABELS
     from evidencegen.render.environment import make_environment, render_template
 
@@ -539,7 +548,7 @@ def _tracker_html(out: Path, outcomes: list[Outcome], acs: list[str], focus: lis
                           for d in docs]})
     context = {"learners": learners, "criteria": acs, "labels": STATE_LABELS,
                "letters": LETTERS, "ranks": {s: i for i, s in enumerate(STATE_ORDER)},
-               "unit": "435", "version": __version__}
+               "unit": "435", "version": __version__, "centre": centre}
     html, _ = render_template(make_environment(None), ["cohort.html.j2"], context)
     return html
 

@@ -11,6 +11,7 @@ a programming error and is refused before the template runs.
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 from collections.abc import Callable, Mapping
 from dataclasses import make_dataclass
@@ -81,7 +82,7 @@ FIELDS: dict[type, tuple[str, ...]] = {
     ModelRow: ("element", "how", "strengths", "limitations", "setting"),
     TechniqueRow: ("element", "dates", "undated", "example"),
     Centre: ("name", "colour", "asked_colour", "font", "footer", "logo", "logo_uri",
-             "adjusted"),
+             "adjusted", "logo_data"),
 }
 
 SCALARS = (str, int, float, bool, dt.date, type(None))  # dt.datetime is a dt.date
@@ -94,8 +95,16 @@ def evidence_count(cov: CriterionCoverage) -> int:
     return len(cov.evidence.hits) + len(cov.evidence.comparisons) + len(cov.evidence.explicit)
 
 
+LOGO_INLINE_MAX = 256 * 1024  # bytes: a larger logo is left out of self-contained pages
+
+
 def _centre(copy: _Copier, centre: Centre) -> dict[str, Any]:
-    return {"logo": centre.logo.name if centre.logo else None}  # the file's name, not a path
+    """The logo's file name (not its path), and the logo inline for self-contained pages."""
+    data = None
+    if centre.logo and centre.logo.stat().st_size <= LOGO_INLINE_MAX:
+        kind = "png" if centre.logo.suffix.lower() == ".png" else "jpeg"
+        data = f"data:image/{kind};base64," + base64.b64encode(centre.logo.read_bytes()).decode()
+    return {"logo": centre.logo.name if centre.logo else None, "logo_data": data}
 
 
 def _coverage(copy: _Copier, cov: CriterionCoverage) -> dict[str, Any]:
