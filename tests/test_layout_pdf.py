@@ -91,7 +91,7 @@ def test_no_heading_is_left_at_the_foot_of_a_page(pdfs, sample: str, kind: str) 
         last = next(i for i in range(len(lines) - 1, -1, -1)
                     if lines[i].strip() and lines[i].strip() in title)
         after = [ln for ln in lines[last + 1:] if ln.strip() and not re.fullmatch(
-            r"(\d+\. |• ?)*", ln.strip())]
+            r"(\d+\. |• ?)*", ln.strip()) and not re.search(r"source: [^,]*$", ln)]
         assert after, f"'{title}' is the last thing on page {index + 1}"
 
 
