@@ -15,7 +15,7 @@ from typing import Any
 from evidencegen import __version__
 from evidencegen.coverage import CriterionCoverage
 from evidencegen.criteria import CriteriaSet, Criterion, Element, Outcome
-from evidencegen.mapping import Comparison, Hit
+from evidencegen.mapping import Hit
 from evidencegen.readers import Learner, Note
 
 MAX_PER_CELL = 3
