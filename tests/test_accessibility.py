@@ -63,4 +63,4 @@ def test_table_header_rows_repeat_and_states_are_words(tmp_path: Path) -> None:
     evidence = next(t for t in d.tables if t.rows[0].cells[0].text == "Technique")
     assert evidence.rows[0]._tr.xpath("./w:trPr/w:tblHeader")
     facts = {r.cells[0].text: r.cells[1].text for r in d.tables[0].rows}
-    assert facts["Coverage"] == "Ready for assessment"
+    assert facts["Coverage"] == "\u25cf Ready for assessment"  # a symbol and words

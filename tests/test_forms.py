@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import copy
 import shutil
 from pathlib import Path
 
 import docx
+import docx.document
+import docx.text.paragraph
 import pytest
 from click.testing import CliRunner
 from conftest import SAMPLES
@@ -43,15 +46,28 @@ def test_forms_are_prefilled_with_learner_mentee_and_claimed_techniques(made) ->
     assert "Expert witness testimony: 5.2" in text and "Witness name" in text
 
 
+def write_observed(d: docx.document.Document, lines: list[str]) -> None:
+    """Type the observer's account under the form's heading, as an assessor would in Word."""
+    heading = next(p for p in d.paragraphs if p.text == "What the assessor observed")
+    for text in reversed(lines):
+        para = copy.deepcopy(heading._p)
+        heading._p.addnext(para)
+        written = docx.text.paragraph.Paragraph(para, heading._parent)
+        written.style = d.styles["Normal"]
+        for run in written.runs[1:]:
+            run._r.getparent().remove(run._r)
+        written.runs[0].text = text
+
+
 def test_a_completed_observation_form_counts_once_countersigned(made, tmp_path) -> None:
     learner, out = made
     before = {r.rule: r.met for r in analyse(learner).coverage["5.2"].rules}
     assert before["observed_or_witnessed"] is False
     d = docx.Document(str(out / "L4-023_435_5.2_observation-record.docx"))
-    d.tables[0].rows[-1].cells[1].text = "2 October 2026"
-    blanks = [p for p in d.paragraphs if p.style.name == "Fill In"]
-    blanks[0].text = "Tom listened carefully and summarised back what R told him."
-    blanks[1].text = "He praised R for planning her visits and agreed the next date."
+    date = next(r for r in d.tables[0].rows if r.cells[0].text == "Date of observation")
+    date.cells[1].text = "2 October 2026"
+    write_observed(d, ["Tom listened carefully and summarised back what R told him.",
+                       "He praised R for planning her visits and agreed the next date."])
     (learner / "observations").mkdir()
     d.save(str(learner / "observations" / "observation.docx"))
 

@@ -13,6 +13,7 @@ from conftest import SAMPLES
 from PIL import Image
 
 from evidencegen.cli import cli
+from evidencegen.render.tokens import STATES
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -54,11 +55,12 @@ def test_report_renders_in_chromium_and_is_not_blank(report: Path, tmp_path: Pat
     assert image.size == (1100, 900)
     colours = image.getcolors(maxcolors=1 << 20) or []
     assert len(colours) > 50
-    # the "not started" red bar and the "in progress" amber bar are both drawn
+    # the "not started" grey bar and the "in progress" amber bar are both drawn, no alarm red
     raw = image.tobytes()
     pixels = {raw[i:i + 3] for i in range(0, len(raw), 3)}
-    assert bytes((0xB4, 0x23, 0x18)) in pixels
-    assert bytes((0x8A, 0x5A, 0x00)) in pixels
+    assert bytes.fromhex(STATES["not_started"]["ink"][1:]) in pixels
+    assert bytes.fromhex(STATES["in_progress"]["ink"][1:]) in pixels
+    assert bytes((0xB4, 0x23, 0x18)) not in pixels
 
 
 @needs_browser

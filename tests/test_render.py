@@ -111,14 +111,15 @@ def test_pdf_shows_criterion_her_text_pages_and_metadata(built) -> None:
     assert titles[:2] == ["Evidence map", "Session records"]
 
 
-def test_1_1_documents_hold_the_comparison_table_and_references(built) -> None:
+def test_1_1_documents_hold_one_card_per_model_and_references(built) -> None:
     d, text = docx_text(built["draft"] / "L4-100_435_1.1.docx")
-    table = next(t for t in d.tables if t.rows[0].cells[0].text == "Model")
-    row = table.rows[1]
-    assert row.cells[0].text == "Peer mentoring"
-    assert "One benefit is shared experience." in row.cells[2].text
-    assert "reading/models.md, line 6" in row.cells[2].text
-    assert "However, friends may avoid hard truths." in row.cells[3].text
+    paras = [p.text for p in d.paragraphs]
+    card = paras[paras.index("Peer mentoring"):]
+    strengths, limitations = card.index("Strengths"), card.index("Limitations")
+    assert any("One benefit is shared experience. (Reading note 1, line 6)" in p
+               for p in card[strengths:limitations])
+    assert any("However, friends may avoid hard truths." in p for p in card[limitations:])
+    assert "reading/models.md" in text  # the file, named once in the sources list
     assert "Example, A. (2024) Mentoring. Leeds." in text
     assert "Still missing" in text
 
@@ -174,7 +175,7 @@ def test_evidence_location_sheet_gives_document_sections_and_pages(built) -> Non
     assert "L4-100_435_5.2.pdf: Evidence map (p. 1" in evidence
     assert "Session records (p. " in evidence
     assert "sessions/2026-04-01-a.md" in evidence
-    assert rows["5.2"].cells[2].text == "Ready for assessment"
+    assert rows["5.2"].cells[2].text == "\u25cf Ready for assessment"  # symbol and words
     assert rows["4.1"].cells[3].text == "No evidence yet."
     # the page numbers are the PDF's own
     reader = PdfReader(str(built["draft"] / "L4-100_435_5.2.pdf"))

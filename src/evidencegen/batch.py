@@ -217,7 +217,7 @@ def _build_one(folder: Path, learner_id: str | None, options: BuildOptions,
         result = build(folder, options)
         html = html_report(result.analysis, [c.id for c in result.analysis.criteria
                                             .all_criteria()], options.today or dt.date.today(),
-                           options.templates)
+                           options.templates, _branding(options))
         write_atomic(result.folder / "coverage.html", html.encode())
         write_atomic(result.folder / STAMP, input_digest(folder, options).encode())
         a = result.analysis
@@ -447,3 +447,10 @@ def sweep(out: Path) -> int:
 
 def default_jobs() -> int:
     return os.cpu_count() or 1
+
+
+def _branding(options: BuildOptions) -> Any:
+    """The centre's branding (centre.yaml given with --centre), or None."""
+    from evidencegen.branding import load_centre
+
+    return load_centre(options.centre) if options.centre is not None else None

@@ -255,7 +255,10 @@ def check(path: Path, fmt: str, output: Path | None, criteria: tuple[str, ...], 
     shown = [c.id for c in chosen] if criteria else [c.id for c in
                                                     analysis.criteria.all_criteria()]
     if fmt == "html":
-        text = html_report(analysis, shown, today)
+        from evidencegen.branding import load_centre
+
+        text = html_report(analysis, shown, today,
+                           centre=load_centre(centre) if centre is not None else None)
         if output is None:
             output = Path(f"coverage-{safe_id(analysis.learner.learner_id)}.html")
     elif fmt == "json":

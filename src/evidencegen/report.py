@@ -17,6 +17,7 @@ from evidencegen.coverage import STATE_LABELS, coverage_json, evidence_count
 
 if TYPE_CHECKING:
     from evidencegen.api import Analysis
+    from evidencegen.branding import Centre
 
 WIDTH = 80
 STATE_WORDS = {"not_started": "not started", "in_progress": "in progress", "ready": "ready",
@@ -95,11 +96,12 @@ def json_report(analysis: Analysis, acs: list[str], today: dt.date) -> dict[str,
 
 
 def html_report(analysis: Analysis, acs: list[str], today: dt.date,
-                templates: Path | None = None) -> str:
-    """The self-contained HTML report (templates/report.html.j2).
+                templates: Path | None = None, centre: Centre | None = None) -> str:
+    """The self-contained HTML report (templates/report.html.j2), in the centre's branding.
 
     The template gets data only (render.data): each criterion's coverage carries its
-    ``evidence_count``, and each quoted sentence its ``element_name``.
+    ``evidence_count``, and each quoted sentence its ``element_name``; the design tokens
+    come with every render.
     """
     from evidencegen.render.environment import make_environment, render_template
 
@@ -113,6 +115,7 @@ def html_report(analysis: Analysis, acs: list[str], today: dt.date,
         "learner": analysis.learner, "criteria": analysis.criteria, "today": today,
         "outcomes": outcomes, "states": list(STATE_LABELS), "labels": STATE_LABELS,
         "counts": {s: sum(1 for c in shown if c.status == s) for s in STATE_LABELS},
+        "centre": centre,
     }
     html, _ = render_template(make_environment(templates), ["report.html.j2"], context)
     return html

@@ -217,17 +217,19 @@ def write_tracker(out: Path, outcomes: list[Outcome], focus: list[str] | None = 
     errors = [{"folder": r.folder, "learner_id": r.outcome.learner_id, "error": r.outcome.error}
               for r in rows if r.outcome.result == "failed"]
     titles = {c.id: c.text for c in criteria.all_criteria()} if criteria else {}
+    brand = _centre(centre)
     write_all(out, {
         "cohort.csv": buf.getvalue().encode(),
         "cohort.json": (json.dumps({"criteria": acs, "learners": records}, indent=1)
                         + "\n").encode(),
-        "cohort.html": _tracker_html(rows, acs, focus, unit).encode(),
-        "cohort.xlsx": tracker_xlsx(rows, acs, focus, titles, unit, _centre(centre)),
+        "cohort.html": _tracker_html(rows, acs, focus, unit, brand).encode(),
+        "cohort.xlsx": tracker_xlsx(rows, acs, focus, titles, unit, brand),
         "errors.json": (json.dumps(errors, indent=1) + "\n").encode(),
     })
 
 
-def _tracker_html(rows: list[_Row], acs: list[str], focus: list[str], unit: str) -> str:
+def _tracker_html(rows: list[_Row], acs: list[str], focus: list[str], unit: str,
+                  centre: Centre | None = None) -> str:
     from evidencegen.coverage import STATE_LABELS
     from evidencegen.render.environment import make_environment, render_template
 
@@ -244,7 +246,7 @@ def _tracker_html(rows: list[_Row], acs: list[str], focus: list[str], unit: str)
             "documents": [{"href": f, "label": f.rsplit("_", 1)[-1]} for f in r.files]})
     context = {"learners": learners, "criteria": acs, "labels": STATE_LABELS,
                "letters": LETTERS, "ranks": {s: i for i, s in enumerate(STATE_ORDER)},
-               "unit": unit, "version": __version__}
+               "unit": unit, "version": __version__, "centre": centre}
     html, _ = render_template(make_environment(None), ["cohort.html.j2"], context)
     return html
 

@@ -15,10 +15,27 @@ from typing import Any
 from evidencegen import __version__
 from evidencegen.coverage import CriterionCoverage
 from evidencegen.criteria import CriteriaSet, Criterion, Element, Outcome
-from evidencegen.mapping import Comparison, Hit
+from evidencegen.mapping import Hit
 from evidencegen.readers import Learner, Note
 
 MAX_PER_CELL = 3
+ASPECTS = (("how", "How it works"), ("strengths", "Strengths"),
+           ("limitations", "Limitations"), ("setting", "Fit to my setting"))
+# A sentence about several aspects is quoted once, under the first of these it is about.
+_ASPECT_OF_HIT = (("strength", "strengths"), ("limitation", "limitations"),
+                  ("setting", "setting"), ("how", "how"))
+NOTE_KINDS = {"session": "Session", "observation": "Observation", "witness": "Witness testimony",
+              "reflection": "Reflection", "knowledge": "Reading note"}
+
+
+@dataclass(frozen=True)
+class Source:
+    """A note cited in a document: numbered src-K in order of first citation."""
+
+    id: str
+    file: str  # the note's path inside the learner folder, shown only in the sources list
+    label: str  # how the body names it: "Session 14 Apr 2026", "Reading note 1"
+    title: str  # the note's title, shown in the sources list
 
 
 @dataclass(frozen=True)
@@ -26,13 +43,59 @@ class Quote:
     """A sentence of the learner's, with where it came from."""
 
     text: str
-    source: str
+    source: str  # the note's path inside the learner folder
     line: int
     why: str = ""  # the rule and clause it was counted by (shown in drafts, for checking)
+    id: str = ""  # ev-N, in document order
+    source_id: str = ""  # src-K
+    source_label: str = ""  # "Session 14 Apr 2026"
+    also: tuple[str, ...] = ()  # other aspects the sentence speaks to (1.1 cards)
 
     @property
     def cite(self) -> str:
-        return f"{self.source}, line {self.line}"
+        """The citation in words: "Session 14 Apr 2026, line 9" (never a file path)."""
+        return f"{self.source_label or self.source}, line {self.line}"
+
+
+def note_label(note: Note, number: int) -> str:
+    """How a document names a note in words: its kind and date ("Session 14 Apr 2026"), or
+    for an undated note its kind and a number ("Reading note 1"); the sources list gives the
+    title and file."""
+    kind = NOTE_KINDS.get(note.type, note.type.capitalize())
+    if note.date:
+        return f"{kind} {note.date.day} {note.date:%b %Y}"
+    return f"{kind} {number}"
+
+
+class Citations:
+    """Numbers sources (src-K) and evidence items (ev-N) in the order a document shows them.
+
+    The context is built in document order, so the numbers follow the page: the first note
+    cited is src-1, the first quotation ev-1.
+    """
+
+    def __init__(self) -> None:
+        self.sources: dict[str, Source] = {}
+        self.count = 0
+
+    def source(self, note: Note) -> Source:
+        known = self.sources.get(note.rel)
+        if known is None:
+            kind = NOTE_KINDS.get(note.type, note.type.capitalize())
+            undated = sum(1 for s in self.sources.values() if s.label.startswith(kind + " ")
+                          and s.label.removeprefix(kind + " ").isdigit())
+            label = note_label(note, undated + 1)
+            if any(s.label == label for s in self.sources.values()):
+                label = f"{label} ({len(self.sources) + 1})"  # two notes of a kind on one day
+            known = Source(f"src-{len(self.sources) + 1}", note.rel, label, note.title)
+            self.sources[note.rel] = known
+        return known
+
+    def quote(self, note: Note, line: int, text: str, why: str = "",
+              also: tuple[str, ...] = ()) -> Quote:
+        src = self.source(note)
+        self.count += 1
+        return Quote(text, note.rel, line, why, f"ev-{self.count}", src.id, src.label, also)
 
 
 @dataclass
@@ -75,49 +138,53 @@ class DocumentContext:
     reflections: list[Note] = field(default_factory=list)
     witnessed: list[Note] = field(default_factory=list)
     other_notes: list[Note] = field(default_factory=list)
+    sources: list[Source] = field(default_factory=list)  # in order of first citation
+    note_sources: dict[str, Source] = field(default_factory=dict)  # note path -> its source
+    aspects: tuple[tuple[str, str], ...] = ASPECTS
     centre: Any = None  # branding.Centre, from centre.yaml
 
     def as_template_vars(self) -> dict[str, Any]:
         return {"doc": self, **{k: getattr(self, k) for k in self.__dataclass_fields__}}
 
 
-def _quote(hit: Hit | Comparison) -> Quote:
-    return Quote(hit.quote, hit.note.rel, hit.line)
-
-
-def _add(cell: list[Quote], quote: Quote) -> None:
-    if len(cell) < MAX_PER_CELL and quote not in cell:
-        cell.append(quote)
-
-
-def _model_rows(cov: CriterionCoverage) -> list[ModelRow]:
+def _model_rows(cov: CriterionCoverage, cites: Citations) -> list[ModelRow]:
+    """One card per model; each sentence once, under its first model and first aspect."""
     assert cov.evidence is not None
-    rows: dict[str, ModelRow] = {}
-    compared = {(c.note.rel, c.line, c.quote) for c in cov.evidence.comparisons}
-    for hit in cov.evidence.hits:
-        if (hit.note.rel, hit.line, hit.quote) in compared:
-            rows.setdefault(hit.element, ModelRow(cov.evidence.element(hit.element)))
-            continue  # shown under "How the models compare", not in one model's row
-        row = rows.setdefault(hit.element, ModelRow(cov.evidence.element(hit.element)))
-        quote = _quote(hit)
-        if "strength" in hit.aspects:
-            _add(row.strengths, quote)
-        if "limitation" in hit.aspects:
-            _add(row.limitations, quote)
-        if "setting" in hit.aspects:
-            _add(row.setting, quote)
-        if "how" in hit.aspects or not hit.aspects:
-            _add(row.how, quote)
     evidence = cov.evidence
-    return sorted(rows.values(), key=lambda r: (evidence.order(r.element.id), r.element.name))
+    compared = {(c.note.rel, c.line, c.quote) for c in evidence.comparisons}
+    placed: dict[str, dict[str, list[Hit]]] = {}
+    seen: set[tuple[str, int, str]] = set()
+    for hit in evidence.hits:
+        cells = placed.setdefault(hit.element, {key: [] for key, _ in ASPECTS})
+        key3 = (hit.note.rel, hit.line, hit.quote)
+        if key3 in compared or key3 in seen:
+            continue  # a comparison is shown under "How the models compare"; a repeat, once
+        aspect = next((a for word, a in _ASPECT_OF_HIT if word in hit.aspects), "how")
+        if len(cells[aspect]) < MAX_PER_CELL:
+            cells[aspect].append(hit)
+            seen.add(key3)
+    order = sorted(placed, key=lambda e: (evidence.order(e), evidence.element(e).name))
+    names = dict(ASPECTS)
+    rows = []
+    for element_id in order:
+        row = ModelRow(evidence.element(element_id))
+        for aspect, _ in ASPECTS:
+            for hit in placed[element_id][aspect]:
+                others = tuple(names[a] for w, a in _ASPECT_OF_HIT
+                               if w in hit.aspects and a != aspect)
+                getattr(row, aspect).append(cites.quote(hit.note, hit.line, hit.quote,
+                                                        also=others))
+        rows.append(row)
+    return rows
 
 
 def _first_person(sentence: str) -> bool:
     return sentence.startswith("I ") or " I " in sentence or sentence.startswith("We ")
 
 
-def technique_rows(cov: CriterionCoverage) -> list[TechniqueRow]:
+def technique_rows(cov: CriterionCoverage, cites: Citations | None = None) -> list[TechniqueRow]:
     assert cov.evidence is not None
+    cites = cites or Citations()
     rows = []
     for element in cov.criterion.elements:
         hits = [h for h in cov.evidence.hits if h.element == element.id]
@@ -131,7 +198,7 @@ def technique_rows(cov: CriterionCoverage) -> list[TechniqueRow]:
         best = sessions_first[0]
         why = f"{best.rule}: \u201c{best.clause}\u201d" if best.clause else best.rule
         rows.append(TechniqueRow(element, dates, undated,
-                                 Quote(best.quote, best.note.rel, best.line, why)))
+                                 cites.quote(best.note, best.line, best.quote, why)))
     return rows
 
 
@@ -181,19 +248,27 @@ def build_context(
         word_count=0,
         references=list(dict.fromkeys(r for n in notes for r in n.references)),
     )
+    cites = Citations()
     own_words: set[str] = set()
     if crit.judge == "comparison":
-        ctx.models = _model_rows(cov)
-        ctx.comparisons = [_quote(c) for c in cov.evidence.comparisons]
+        ctx.models = _model_rows(cov, cites)
+        ctx.comparisons = [cites.quote(c.note, c.line, c.quote)
+                           for c in cov.evidence.comparisons]
         own_words = {n.rel for n in notes if n.type not in ("observation", "witness")}
     elif crit.elements:
-        ctx.techniques = technique_rows(cov)
+        ctx.techniques = technique_rows(cov, cites)
         ctx.sessions = [n for n in notes if n.type == "session"]
-        ctx.reflections = [n for n in notes if n.type in ("reflection", "knowledge")]
         ctx.witnessed = [n for n in notes if n.type in ("observation", "witness")]
+        ctx.reflections = [n for n in notes if n.type in ("reflection", "knowledge")]
+        for note in ctx.sessions + ctx.witnessed + ctx.reflections:  # the order shown
+            cites.source(note)
         own_words = {n.rel for n in ctx.sessions + ctx.reflections}
     else:
         ctx.other_notes = notes
+        for note in notes:
+            cites.source(note)
         own_words = {n.rel for n in notes if n.type not in ("observation", "witness")}
+    ctx.sources = list(cites.sources.values())
+    ctx.note_sources = dict(cites.sources)
     ctx.word_count = sum(n.words for n in notes if n.rel in own_words)
     return ctx

@@ -11,6 +11,7 @@ a programming error and is refused before the template runs.
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 from collections.abc import Callable, Mapping
 from dataclasses import make_dataclass
@@ -33,7 +34,14 @@ from evidencegen.criteria import (
 )
 from evidencegen.mapping import Comparison, CriterionMap, Hit, Rejected
 from evidencegen.readers import Learner, Note
-from evidencegen.render.context import DocumentContext, ModelRow, Quote, TechniqueRow
+from evidencegen.render.context import (
+    DocumentContext,
+    ModelRow,
+    Quote,
+    Source,
+    TechniqueRow,
+)
+from evidencegen.render.tokens import css_variables, state_badge_css, tokens
 from evidencegen.schema import Decision, Declaration
 from evidencegen.signing import Verification
 
@@ -68,18 +76,28 @@ FIELDS: dict[type, tuple[str, ...]] = {
     Rejected: ("element", "element_name", "note", "line", "quote", "reason", "why", "rule",
                "clause"),
     Comparison: ("note", "line", "quote", "elements", "rule"),
-    Quote: ("text", "source", "line", "why", "cite"),
+    Quote: ("text", "source", "line", "why", "cite", "id", "source_id", "source_label",
+            "also"),
+    Source: ("id", "file", "label", "title"),
     ModelRow: ("element", "how", "strengths", "limitations", "setting"),
     TechniqueRow: ("element", "dates", "undated", "example"),
     Centre: ("name", "colour", "asked_colour", "font", "footer", "logo", "logo_uri",
-             "adjusted"),
+             "adjusted", "logo_data"),
 }
 
 SCALARS = (str, int, float, bool, dt.date, type(None))  # dt.datetime is a dt.date
 
 
+LOGO_INLINE_MAX = 256 * 1024  # bytes: a larger logo is left out of self-contained pages
+
+
 def _centre(copy: _Copier, centre: Centre) -> dict[str, Any]:
-    return {"logo": centre.logo.name if centre.logo else None}  # the file's name, not a path
+    """The logo's file name (not its path), and the logo inline for self-contained pages."""
+    data = None
+    if centre.logo and centre.logo.stat().st_size <= LOGO_INLINE_MAX:
+        kind = "png" if centre.logo.suffix.lower() == ".png" else "jpeg"
+        data = f"data:image/{kind};base64," + base64.b64encode(centre.logo.read_bytes()).decode()
+    return {"logo": centre.logo.name if centre.logo else None, "logo_data": data}
 
 
 def _coverage(copy: _Copier, cov: CriterionCoverage) -> dict[str, Any]:
@@ -146,9 +164,20 @@ class _Copier:
 
 
 def template_data(context: Mapping[str, Any]) -> dict[str, Any]:
-    """The context as plain, frozen data: the only form in which values reach a template."""
+    """The context as plain, frozen data: the only form in which values reach a template.
+
+    Every template also gets the design tokens (render/tokens.py) with the context's centre
+    applied: ``tokens`` (labels, symbols and colours of the states, fonts, sizes) and
+    ``design_css`` (the same as CSS custom properties and state badge rules, for a
+    ``<style>`` element).
+    """
     copy = _Copier()
-    return {str(name): copy(value) for name, value in context.items()}
+    data = {str(name): copy(value) for name, value in context.items()}
+    centre = context.get("centre")
+    values = tokens(centre if isinstance(centre, Centre) else None)
+    data.setdefault("tokens", copy(values))
+    data.setdefault("design_css", Markup(css_variables(values) + "\n" + state_badge_css(values)))
+    return data
 
 
 def is_plain(value: Any) -> bool:

@@ -99,7 +99,7 @@ class Renderer:
                 doc = files.get(crit.id)
                 sections = [(label, pages) for label, pages in self.pages.get(crit.id, {}).items()
                             if label not in ("Still missing", "Authenticity declaration",
-                                             "Assessor decision")]
+                                             "Assessor decision", "Sources")]
                 rows.append({"criterion": crit, "outcome": outcome, "coverage": cov,
                              "document": doc, "sections": sections, "notes": notes})
         context = {"learner": analysis.learner, "criteria": analysis.criteria, "rows": rows,
