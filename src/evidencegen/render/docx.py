@@ -281,6 +281,9 @@ def render_docx(html: str, generated: dt.datetime,
         if element is not None:
             element.getparent().remove(element)
     plan = prepare(root)
+    meta = {name: _meta(root, name) for name in ("author", "description", "keywords",
+                                                 "generator")}
+    title = root.findtext(".//title") or ""
     head = root.find("head")
     for element in list(head if head is not None else []):
         if element.tag in ("title", "meta", "link", "style"):  # not shown as a title block
@@ -290,11 +293,11 @@ def render_docx(html: str, generated: dt.datetime,
     doc = Document(io.BytesIO(data))
     layout.finish(doc, plan, running, colour, PAGE_A4, own=reference is None)
     props = doc.core_properties
-    props.title = root.findtext(".//title") or ""
-    props.author = _meta(root, "author")
-    props.subject = _meta(root, "description")
-    props.keywords = _meta(root, "keywords")
-    props.comments = _meta(root, "generator")
+    props.title = title
+    props.author = meta["author"]
+    props.subject = meta["description"]
+    props.keywords = meta["keywords"]
+    props.comments = meta["generator"]
     props.content_status = OUTPUT_MARK  # never read back as a note (docx_reader)
     props.language = "en-GB"
     props.last_modified_by = "evidencegen"

@@ -246,7 +246,10 @@ def manifest_of(root: HtmlElement) -> dict[str, Any]:
     return {"version": 1, "document": body.get("data-document", ""),
             "criterion": body.get("data-criterion") or (crit.group(1) if crit else ""),
             "learner_id": body.get("data-learner-id", ""),
+            "learner_name": body.get("data-learner-name", ""),
+            "declared": body.get("data-declared") == "yes",
             "template": body.get("data-template", ""),
+            "references": [el.get("id", "") for el in body.xpath("//*[@data-references]")],
             "sections": [s.get("data-section") for s in body.xpath("//*[@data-section]")],
             "learner_text": texts, "evidence": evidence}
 
