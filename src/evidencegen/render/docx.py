@@ -69,6 +69,9 @@ def _styled_blank(colour: str = NAVY, font: str = FONT) -> bytes:
     doc = Document()
     layout.trim_styles(doc)
     layout.setup_styles(doc, colour, font)
+    for rel_id, rel in list(doc.part.rels.items()):  # 440 KB pandoc would read for nothing
+        if rel.reltype.endswith("/stylesWithEffects"):
+            doc.part.drop_rel(rel_id)
     buf = io.BytesIO()
     doc.save(buf)
     return buf.getvalue()

@@ -18,7 +18,6 @@ from typing import Any
 from docx import Document
 from docx.document import Document as DocxDocument
 from docx.enum.style import WD_STYLE_TYPE
-from docx.enum.table import WD_ROW_HEIGHT_RULE
 from docx.enum.text import WD_LINE_SPACING, WD_TAB_ALIGNMENT, WD_TAB_LEADER
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.opc.packuri import PackURI
@@ -592,12 +591,12 @@ def write_manifest(doc: DocxDocument, manifest: dict[str, Any]) -> None:
 
     text = json.dumps(manifest, ensure_ascii=False, sort_keys=True)
     blob = (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<manifest xmlns="'
-            f'{MANIFEST_NS}">{escape(text)}</manifest>').encode("utf-8")
+            f'{MANIFEST_NS}">{escape(text)}</manifest>').encode()
     guid = hashlib.sha256(blob).hexdigest().upper()
     item_id = f"{{{guid[:8]}-{guid[8:12]}-{guid[12:16]}-{guid[16:20]}-{guid[20:32]}}}"
     props = (f'<?xml version="1.0" encoding="UTF-8" standalone="no"?>\n<ds:datastoreItem '
              f'ds:itemID="{item_id}" xmlns:ds="http://schemas.openxmlformats.org/officeDocument/'
-             f'2006/customXml"><ds:schemaRefs/></ds:datastoreItem>').encode("utf-8")
+             f'2006/customXml"><ds:schemaRefs/></ds:datastoreItem>').encode()
     package = doc.part.package
     item = Part(PackURI(MANIFEST_PART), "application/xml", blob, package)
     prop_part = Part(PackURI("/customXml/itemProps1.xml"),
