@@ -598,6 +598,13 @@ def write_manifest(doc: DocxDocument, manifest: dict[str, Any]) -> None:
              f'ds:itemID="{item_id}" xmlns:ds="http://schemas.openxmlformats.org/officeDocument/'
              f'2006/customXml"><ds:schemaRefs/></ds:datastoreItem>').encode()
     package = doc.part.package
+    for rel_id, rel in list(package.rels.items()):  # pandoc's own (empty) custom properties
+        if rel.reltype == RT.CUSTOM_PROPERTIES:
+            package.rels.pop(rel_id)
+            package.rels._target_parts_by_rId.pop(rel_id, None)
+    for rel_id, rel in list(doc.part.rels.items()):  # pandoc's empty comments part
+        if rel.reltype == RT.COMMENTS and b"<w:comment " not in rel.target_part.blob:
+            doc.part.drop_rel(rel_id)
     item = Part(PackURI(MANIFEST_PART), "application/xml", blob, package)
     prop_part = Part(PackURI("/customXml/itemProps1.xml"),
                      "application/vnd.openxmlformats-officedocument.customXmlProperties+xml",
