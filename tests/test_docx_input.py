@@ -39,7 +39,7 @@ def test_edited_draft_reflects_a_deleted_session_and_a_new_technique(
     paragraphs = d.paragraphs
     # as a learner would in Word: delete the second session (its heading and its text) ...
     start = next(i for i, p in enumerate(paragraphs) if p.text.startswith("3 August 2026"))
-    end = next(i for i, p in enumerate(paragraphs) if p.style.name == "Heading 2" and i > start)
+    end = next(i for i, p in enumerate(paragraphs) if p.style.name == "Heading 1" and i > start)
     for p in paragraphs[start:end]:
         body.remove(p._p)
     # ... and add a paragraph to the first session that shows a new technique

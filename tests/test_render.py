@@ -70,7 +70,7 @@ def test_output_files_carry_learner_unit_and_criterion(built) -> None:
 def test_docx_has_her_text_real_styles_and_the_evidence_table(built) -> None:
     d, text = docx_text(built["draft"] / "L4-100_435_5.2.docx")
     styles = {p.style.name for p in d.paragraphs}
-    assert {"Heading 1", "Heading 2", "Heading 3", "Guidance", "Learner Text"} <= styles
+    assert {"Title", "Heading 1", "Heading 2", "Guidance", "Learner Text"} <= styles
     assert d.element.body.xpath(".//w:numPr")  # her lists stay Word lists
     assert "I paraphrased what she had told me so she knew I had understood." in text
     assert "<script>alert(1)</script>" in text  # raw HTML shown as text

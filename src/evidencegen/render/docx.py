@@ -247,7 +247,9 @@ def prepare(root: HtmlElement) -> layout.Plan:
 def _convert(html: str, reference: bytes, when: dt.datetime) -> bytes:
     env = dict(os.environ, SOURCE_DATE_EPOCH=str(int(when.replace(
         tzinfo=dt.timezone.utc).timestamp())))
+    # the one h1 becomes the Title, h2 Heading 1 and so on (Word's outline, and read-back)
     command = [_pandoc(), "--sandbox", "--from", "html", "--to", "docx",
+               "--shift-heading-level-by=-1",
                "--reference-doc", _reference_file(reference), "--output", "-"]
     try:
         done = subprocess.run(command, input=html.encode("utf-8"), capture_output=True,
