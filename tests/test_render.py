@@ -70,7 +70,8 @@ def test_output_files_carry_learner_unit_and_criterion(built) -> None:
 def test_docx_has_her_text_real_styles_and_the_evidence_table(built) -> None:
     d, text = docx_text(built["draft"] / "L4-100_435_5.2.docx")
     styles = {p.style.name for p in d.paragraphs}
-    assert {"Title", "Heading 1", "Heading 2", "Guidance", "Learner Text", "List Bullet"} <= styles
+    assert {"Title", "Heading 1", "Heading 2", "Guidance", "Learner Text"} <= styles
+    assert d.element.body.xpath(".//w:numPr")  # her lists stay Word lists
     assert "I paraphrased what she had told me so she knew I had understood." in text
     assert "<script>alert(1)</script>" in text  # raw HTML shown as text
     para = next(p for p in d.paragraphs if p.text.startswith("I paraphrased"))
@@ -90,8 +91,8 @@ def test_docx_has_her_text_real_styles_and_the_evidence_table(built) -> None:
     section = d.sections[0]
     assert round(section.page_width.cm, 1) == 21.0 and round(section.page_height.cm, 1) == 29.7
     assert "L4-100" in section.header.paragraphs[0].text
-    footer_xml = section.footer._element.xml
-    assert 'w:instr=" PAGE "' in footer_xml and 'w:instr=" NUMPAGES "' in footer_xml
+    fields = [i.strip() for i in section.footer._element.xpath(".//w:instrText/text()")]
+    assert fields == ["PAGE", "NUMPAGES"]
 
 
 def test_pdf_shows_criterion_her_text_pages_and_metadata(built) -> None:
@@ -159,10 +160,14 @@ def test_docx_opens_as_a_zip_word_document(built) -> None:
     docx.Document(io.BytesIO(data))
 
 
-def test_docx_has_a_contents_field_word_updates(built) -> None:
+def test_docx_contents_gives_each_section_a_page_reference_word_updates(built) -> None:
     d = docx.Document(str(built["draft"] / "L4-100_435_5.2.docx"))
-    instr = d.element.body.xpath(".//w:fldSimple/@w:instr")
-    assert any(i.strip().startswith('TOC \\o "1-3"') for i in instr)
+    instr = [i.strip() for i in d.element.body.xpath(".//w:instrText/text()")]
+    marks = set(d.element.body.xpath(".//w:bookmarkStart/@w:name"))
+    refs = [i.split()[1] for i in instr if i.startswith("PAGEREF")]
+    assert refs[:2] == ["sec-evidence-map", "sec-sessions"] and set(refs) <= marks
+    assert not any(i.startswith("TOC") for i in instr)  # no "Right-click to update"
+    assert d.settings.element.xpath("./w:updateFields/@w:val") == ["true"]
     assert any(p.text == "Contents" for p in d.paragraphs)
 
 
@@ -171,7 +176,7 @@ def test_evidence_location_sheet_gives_document_sections_and_pages(built) -> Non
     table = next(t for t in d.tables if t.rows[0].cells[0].text == "AC")
     rows = {r.cells[0].text: r for r in table.rows[1:]}
     assert len(rows) == 22
-    evidence = rows["5.2"].cells[3].text
+    evidence = rows["5.2"].cells[3].text.replace("\xa0", " ")
     assert "L4-100_435_5.2.pdf: Evidence map (p. 1" in evidence
     assert "Session records (p. " in evidence
     assert "sessions/2026-04-01-a.md" in evidence

@@ -378,62 +378,95 @@ def _read_form(doc, path: Path, rel: str, form: str) -> list[Note]:
     return [replace(note, author_name=author or None, author_role=role)] if blocks else []
 
 
+def _manifest(doc) -> dict | None:
+    from evidencegen.render.layout import read_manifest
+
+    return read_manifest(doc)
+
+
+def _walk(doc) -> Iterator[tuple[int, object, frozenset[str]]]:
+    """Every paragraph in document order (tables included) with its number and the
+    bookmarks it lies in or holds: the ids the document was made with."""
+    from docx.oxml.ns import qn
+    from docx.text.paragraph import Paragraph
+
+    body = doc.element.body
+    names: dict[str, str] = {}
+    open_: set[str] = set()
+    number = chars = 0
+    limit = NOTE.bytes()
+    tags = (qn("w:p"), qn("w:bookmarkStart"), qn("w:bookmarkEnd"))
+    for el in body.iter(*tags):
+        if el.tag == qn("w:bookmarkStart"):
+            names[el.get(qn("w:id"))] = el.get(qn("w:name"))
+            open_.add(el.get(qn("w:id")))
+            continue
+        if el.tag == qn("w:bookmarkEnd"):
+            open_.discard(el.get(qn("w:id")))
+            continue
+        inside = {el.get(qn("w:id")) for el in el.iter(qn("w:bookmarkStart"))}
+        number += 1
+        paragraph = Paragraph(el, doc._body)
+        chars += len(paragraph.text)
+        if chars > limit:
+            raise _TooMuchText
+        yield number, paragraph, frozenset(names[i] for i in open_ | inside if i in names)
+
+
 def _read_draft(doc, path: Path, rel: str) -> list[Note]:
-    """Read back an evidencegen draft by its headings and tables."""
-    criterion = re.match(r"^(\d+\.\d+) ", doc.core_properties.title.split(" AC ")[-1] or "")
-    ac = (criterion.group(1),) if criterion else ()
-    notes: list[_Draft] = []
-    section = ""
-    current: _Draft | None = None
-    models: _Draft | None = None
-    for p in _paragraphs(doc):
-        text = _CITE.sub("", p.text).strip()
-        if p.style == "Heading 1":
-            section, current = text, None
-            if section in ("Comparison of models", "How the models compare", "References"):
-                if models is None:
-                    models = _Draft("knowledge", "Models of mentoring", criteria=ac)
-                    notes.append(models)
-                current = models
-                if section == "How the models compare":
-                    models.blocks.append(make_block("heading", "Comparing the models", p.number,
-                                                     level=1))
-            elif section not in _SKIP_SECTIONS and section not in (
-                    "Session records", "Observation and witness evidence", "Reflection"):
-                current = _Draft("reflection", section, criteria=ac)
-                notes.append(current)
+    """Read back an evidencegen draft by the ids it was made with (its manifest and
+    bookmarks), never by the wording of its headings: each passage of her own text is a
+    note again (a session keeps its date and mentee), and each quotation she may have
+    edited outside those passages counts under the element it was quoted for."""
+    import datetime as dt
+
+    manifest = _manifest(doc)
+    if manifest is None:  # a draft made before manifests: read as a document of her own
+        return []
+    ac = (manifest["criterion"],) if manifest.get("criterion") else ()
+    regions: dict[str, _Draft] = {}
+    for entry in manifest.get("learner_text", []):
+        try:
+            date = dt.date.fromisoformat(entry.get("date") or "")
+        except ValueError:
+            date = None
+        regions[entry["id"]] = _Draft(entry.get("type") or "reflection",
+                                      entry.get("title") or "", date,
+                                      entry.get("mentee") or None, criteria=ac)
+    reproduced = {e.get("file") for e in manifest.get("learner_text", [])}
+    quotes = {e["id"]: e for e in manifest.get("evidence", [])
+              if e.get("file") not in reproduced}
+    lists = set(manifest.get("references", []))
+    quoted = _Draft("knowledge", "Quoted in the draft", criteria=ac) \
+        if quotes or lists else None
+    groups: dict[str, list[Block]] = {}
+    styles = _Styles()
+    for number, paragraph, marks in _walk(doc):
+        text = _CITE.sub("", paragraph.text).strip()
+        if not text:
             continue
-        if section in _SKIP_SECTIONS or p.style in _SKIP_STYLES or not text:
+        style = styles.paragraph(paragraph)
+        region = next((regions[m] for m in sorted(marks) if m in regions), None)
+        if region is not None:
+            level = _heading_level(style)
+            region.blocks.append(make_block("heading" if level else "paragraph", text,
+                                            number, **({"level": level} if level else {})))
             continue
-        if p.style == "Heading 2":
-            if section == "Session records" and (m := _SESSION_HEAD.match(text)):
-                current = _Draft("session", text, _long_date(m.group(1), path), m.group(2),
-                                 criteria=ac)
-            elif section == "Observation and witness evidence" and (m := _DATED_HEAD.match(text)):
-                date = _long_date(m.group(2), path) if m.group(2) else None
-                current = _Draft(m.group(1).lower(), text, date, criteria=ac)
-            else:
-                current = _Draft("reflection", text, criteria=ac)
-            notes.append(current)
+        if quoted is not None and marks & lists:
+            quoted.references.append(text)
             continue
-        if current is None:
-            continue
-        if current is models and p.in_table:
-            if p.column == 0:  # the model's name starts its own heading
-                if p.row and p.row[0] == p.text:
-                    models.blocks.append(make_block("heading", text, p.number, level=1))
-                continue
-            if text == "\u2013" or p.row[0] == "Model":
-                continue
-            models.blocks.append(make_block("paragraph", text, p.number))
-        elif section == "References" and current is models:
-            models.references.append(text)
-        elif not p.in_table:
-            if p.heading:
-                current.blocks.append(make_block("heading", text, p.number, level=p.heading))
-            else:
-                current.blocks.append(make_block("paragraph", text, p.number))
-    return [_finish(d, path, rel, i + 1) for i, d in enumerate(notes) if d.blocks or d.references]
+        hit = next((quotes[m] for m in sorted(marks) if m in quotes), None)
+        if hit is not None:
+            key = hit.get("element_name") or "Comparing the models"
+            groups.setdefault(key, []).append(make_block("paragraph", text, number))
+    notes = list(regions.values())
+    if quoted is not None:
+        for name, blocks in groups.items():
+            quoted.blocks.append(make_block("heading", name, blocks[0].line, level=1))
+            quoted.blocks.extend(blocks)
+        notes.append(quoted)
+    return [_finish(d, path, rel, i + 1) for i, d in enumerate(notes)
+            if d.blocks or d.references]
 
 
 @dataclass(frozen=True)
@@ -444,15 +477,15 @@ class DraftIdentity:
 
 
 def draft_identity(path: Path) -> DraftIdentity | None:
-    """Who an evidencegen draft belongs to, from its heading table (None: not a draft)."""
+    """Who an evidencegen draft belongs to, from its manifest (None: not a draft)."""
     doc = _open(path)
-    if not _is_generated(doc) or not doc.tables:
+    if not _is_generated(doc):
         return None
-    facts = table_facts(doc.tables[0])
-    declared = any(p.text.startswith("Declaration recorded") for p in doc.paragraphs)
-    if "Learner" not in facts or "Learner ID" not in facts:
+    manifest = _manifest(doc)
+    if manifest is None or not manifest.get("learner_id"):
         return None
-    return DraftIdentity(facts["Learner"], facts["Learner ID"], declared)
+    name = manifest.get("learner_name") or doc.core_properties.author or ""
+    return DraftIdentity(name, manifest["learner_id"], bool(manifest.get("declared")))
 
 
 _DECISION = re.compile(r"^\s*(met|not[\s_-]*yet(?:\s+met)?)\b[\s:.,;\u2013\u2014-]*(.*)$",
@@ -468,8 +501,8 @@ def comment_decisions(path: Path) -> dict[str, Decision]:
     doc = _open(path)
     if not _is_generated(doc):
         return {}
-    m = re.search(r" AC (\d+\.\d+)", doc.core_properties.title or "")
-    if m is None:
+    criterion = (_manifest(doc) or {}).get("criterion")
+    if not criterion:
         return {}
     found: list[tuple[object, Decision]] = []
     for comment in doc.comments:
@@ -484,4 +517,4 @@ def comment_decisions(path: Path) -> dict[str, Decision]:
     if not found:
         return {}
     found.sort(key=lambda pair: (pair[0] is not None and pair[0] != 0, str(pair[0])))
-    return {m.group(1): found[-1][1]}
+    return {criterion: found[-1][1]}
