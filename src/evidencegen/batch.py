@@ -23,7 +23,7 @@ import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
-from contextlib import contextmanager, suppress
+from contextlib import closing, contextmanager, suppress
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -324,9 +324,10 @@ def run_batch(cohort: Path, options: BuildOptions, jobs: int, force: bool = Fals
             if folder in duplicate:
                 record(Outcome(str(folder), _quick_id(folder), "failed", duplicate[folder]))
         try:
-            for outcome in _run(todo, options, jobs, force, seconds):
-                record(outcome)
-        except KeyboardInterrupt:
+            with closing(_run(todo, options, jobs, force, seconds)) as outcomes_as_done:
+                for outcome in outcomes_as_done:
+                    record(outcome)
+        except (KeyboardInterrupt, BrokenPipeError):  # stopped, or nobody reads the progress
             sweep(out)
             raise
         outcomes.sort(key=lambda o: o.folder)
@@ -371,7 +372,7 @@ def _run(folders: list[Path], options: BuildOptions, jobs: int, force: bool,
                 yield future.result()
             except BrokenProcessPool:
                 suspects.append(futures[future])
-    except KeyboardInterrupt:
+    except (KeyboardInterrupt, GeneratorExit):  # GeneratorExit: the caller stopped early
         _stop(pool)
         raise
     pool.shutdown()

@@ -27,8 +27,30 @@ STATE_COLOURS = {"not_started": "red", "in_progress": "yellow", "ready": "cyan",
                  "signed_off": "green"}
 
 
+PIPE_CLOSED = 141  # 128 + SIGPIPE: what a shell reports for a program the pipe ended
+
+
+def _reader_gone() -> None:
+    """Point stdout and stderr at the null device, so that nothing more (not even the
+    flush at exit) writes to a pipe nobody reads: Python's documented way (the signal
+    module's note on SIGPIPE)."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(AttributeError, OSError, ValueError):
+            os.dup2(devnull, stream.fileno())
+    os.close(devnull)
+
+
 class _Cli(click.Group):
     """Turns every evidencegen error into one plain line and exit code 2 (or the error's)."""
+
+    def make_context(self, info_name: str | None, args: list[str],
+                     parent: click.Context | None = None, **extra: Any) -> click.Context:
+        try:  # --help and --version print here, before any command runs
+            return super().make_context(info_name, args, parent, **extra)
+        except BrokenPipeError:
+            _reader_gone()
+            sys.exit(PIPE_CLOSED)
 
     def invoke(self, ctx: click.Context) -> object:
         try:
@@ -38,6 +60,9 @@ class _Cli(click.Group):
                 raise
             click.secho(f"evidencegen: {exc}", err=True, fg="red")
             ctx.exit(exc.exit_code)
+        except BrokenPipeError:  # the reader went away (| head, | less then q): stop quietly
+            _reader_gone()
+            ctx.exit(PIPE_CLOSED)
         except KeyboardInterrupt:
             click.echo("evidencegen: stopped.", err=True)
             ctx.exit(130)
@@ -635,8 +660,18 @@ def init(folder: Path) -> None:
 
 
 def main() -> None:
-    """Console entry point."""
-    cli(prog_name="evidencegen")
+    """Console entry point. Output a closed pipe cut short ends the run quietly with exit
+    code 141, as the shell reports a program stopped by SIGPIPE: a script with
+    ``set -o pipefail`` can tell that not all was read, and nobody sees a traceback."""
+    try:
+        try:
+            cli(prog_name="evidencegen")
+        finally:
+            if sys.stdout is not None:  # None when started with stdout closed (>&-)
+                sys.stdout.flush()  # here, not at exit, where an error cannot be caught
+    except BrokenPipeError:
+        _reader_gone()
+        sys.exit(PIPE_CLOSED)
 
 
 if __name__ == "__main__":  # pragma: no cover
