@@ -117,7 +117,7 @@ def test_decide_on_the_command_line_with_the_centre_key(learner_dir, key, tmp_pa
                                       "Sam Okoro", "--comments", "Well done.", "--date",
                                       "2026-10-02", "--centre", str(centre)])
     assert result.exit_code == 0, result.output
-    assert "signed over 2 file(s)" in result.output and "  s/a.md" in result.output
+    assert "signed over 2 files:" in result.output and "  s/a.md" in result.output
     checked = CliRunner().invoke(cli, ["check", str(folder), "-c", "5.2", "--centre",
                                        str(centre)])
     flat = " ".join(checked.output.split())

@@ -144,10 +144,15 @@ def test_unknown_front_matter_key(learner_dir, out) -> None:
     assert_one_line_error(run_build(folder, out), "a.md:3:", "unknown field 'mentor'")
 
 
-def test_note_not_utf8_names_file_and_line(learner_dir, out) -> None:
+def test_note_in_no_recognisable_encoding_names_file_and_line(learner_dir, out) -> None:
+    import random
+
     folder = learner_dir()
-    (folder / "notes.txt").write_bytes("Line one\nLine two\nCaf\u00e9 chat\n".encode("latin-1"))
-    assert_one_line_error(run_build(folder, out), "notes.txt:3:", "UTF-8")
+    rng = random.Random(1)
+    noise = bytes(rng.randrange(1, 256) for _ in range(300))
+    (folder / "notes.txt").write_bytes(b"Line one\nLine two\n" + noise.replace(b"\n", b" "))
+    assert_one_line_error(run_build(folder, out), "notes.txt:3:", "not UTF-8",
+                          "File → Save as → Encoding")
     assert_nothing_written(out)
 
 

@@ -20,10 +20,10 @@ import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
-from contextlib import contextmanager, suppress
+from contextlib import closing, contextmanager, suppress
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from evidencegen import __version__
 from evidencegen.api import BuildOptions, build
@@ -32,6 +32,7 @@ from evidencegen.output import prepare_dir, safe_id, temp_owner_alive, write_ato
 from evidencegen.render.environment import search_path
 from evidencegen.report import html_report
 from evidencegen.resources import packaged_dir
+from evidencegen.text import plural
 from evidencegen.tracker import write_tracker
 
 STAMP = ".evidencegen-inputs"
@@ -51,7 +52,28 @@ class Outcome:
     result: str  # built, skipped or failed
     error: str | None = None
     statuses: dict[str, str] = field(default_factory=dict)
-    name: str | None = None
+    name: str | None = None  # kept when she fails too, read from learner.yaml if it can be
+    file: str | None = None  # failed: the file to fix (cohort-relative), when one is named
+    # "path: why" for each file not read, or read with a guessed encoding (built learners)
+    warnings: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What a batch is about to do, said before the first learner starts."""
+
+    learners: int
+    unchanged: int
+    refused: int  # learners whose ids clash: failed before they start
+    building: int
+    workers: str  # "2 workers", "a Dask cluster at tcp://..."
+
+    def __str__(self) -> str:
+        refused = f", {self.refused} refused (ids clash)" if self.refused else ""
+        doing = f"building {self.building} with {self.workers}" if self.building else \
+            "nothing to build"
+        return f"found {plural(self.learners, 'learner')}, {self.unchanged} unchanged" \
+               f"{refused}, {doing}"
 
 
 def find_learners(cohort: Path) -> list[Path]:
@@ -91,28 +113,52 @@ def _file_digest(path: Path) -> bytes:
     return digest.digest()
 
 
-def input_digest(folder: Path, options: BuildOptions) -> str:
-    """A fingerprint of everything a build depends on."""
+def input_digest(folder: Path, options: BuildOptions, shared: bytes | None = None) -> str:
+    """A fingerprint of everything a build depends on. ``shared`` is ``shared_digest``'s
+    value, computed once for a whole cohort instead of once per learner."""
     h = hashlib.blake2b(digest_size=20)
     h.update(__version__.encode())
     opts = {k: str(v) for k, v in asdict(options).items() if k != "out"}
     h.update(json.dumps(opts, sort_keys=True).encode())
     _tree_digest(h, folder)
+    h.update(shared if shared is not None else shared_digest(options))
+    return h.hexdigest()
+
+
+def shared_digest(options: BuildOptions) -> bytes:
+    """The digest of what every learner's build shares: templates, criteria, rules."""
+    h = hashlib.blake2b(digest_size=20)
     for extra in (*search_path(options.templates), packaged_dir("criteria")):
         _tree_digest(h, extra)
     if options.rules is not None:
         h.update(options.rules.read_bytes())
-    return h.hexdigest()
+    return h.digest()
 
 
 def _quick_id(folder: Path) -> str | None:
     """The learner_id, read cheaply for duplicate detection (None if unreadable)."""
+    return _quick_identity(folder)[0]
+
+
+def _quick_identity(folder: Path) -> tuple[str | None, str | None]:
+    """The learner_id and name from learner.yaml alone (None, None if it cannot be read),
+    so that a learner whose notes fail keeps her name in the tracker."""
     from evidencegen.readers import read_learner_file
 
     try:
-        return read_learner_file(folder).learner_id
+        info = read_learner_file(folder)
     except EvidencegenError:
-        return None
+        return None, None
+    return info.learner_id, info.name
+
+
+def _failed(folder: Path, error: str, exc: EvidencegenError | None = None) -> Outcome:
+    """A failed learner's outcome, with her id, her name and the file that failed."""
+    learner_id, name = _quick_identity(folder)
+    file = str(exc.path) if exc is not None and exc.path is not None else None
+    if file is None and learner_id is None:
+        file = str(folder / "learner.yaml")
+    return Outcome(str(folder), learner_id, "failed", error=error, name=name, file=file)
 
 
 class _TimeUp(BaseException):
@@ -184,9 +230,8 @@ def build_one(folder: Path, options: BuildOptions, force: bool,
         with time_limit(seconds):
             return _build_one(folder, learner_id, options, force)
     except _TimeUp:
-        return Outcome(str(folder), learner_id, "failed",
-                       error=f"{folder}: took longer than {seconds:g} s, so it was stopped "
-                             "(the limit is set by --time-limit)")
+        return _failed(folder, f"{folder}: took longer than {seconds:g} s, so it was stopped "
+                               "(the limit is set by --time-limit)")
 
 
 def _build_one(folder: Path, learner_id: str | None, options: BuildOptions,
@@ -201,16 +246,8 @@ def _build_one(folder: Path, learner_id: str | None, options: BuildOptions,
 
         h.pbkdf2_hmac("sha256", b"x", b"y", 10**9)
     try:
-        if learner_id is not None:
-            target = options.out / safe_id(learner_id)
-            digest = input_digest(folder, options)
-            stamp = target / STAMP
-            report = target / "coverage.json"
-            if not force and stamp.is_file() and stamp.read_text() == digest and report.is_file():
-                data = json.loads(report.read_text())
-                statuses = {c["id"]: c["status"] for c in data["criteria"]}
-                name = data["learner"]["name"]
-                return Outcome(str(folder), learner_id, "skipped", statuses=statuses, name=name)
+        if not force and (same := unchanged(folder, learner_id, options)) is not None:
+            return same
         from evidencegen.analysis.nlp import use_disk_cache
 
         use_disk_cache(options.out / PARSE_CACHE)
@@ -223,15 +260,37 @@ def _build_one(folder: Path, learner_id: str | None, options: BuildOptions,
         a = result.analysis
         return Outcome(str(folder), a.learner.learner_id, "built",
                        statuses={ac: c.status for ac, c in a.coverage.items()},
-                       name=a.learner.name)
+                       name=a.learner.name,
+                       warnings=[f"{folder / w.path}: {w.message}" for w in a.learner.warnings])
     except EvidencegenError as exc:
-        return Outcome(str(folder), learner_id, "failed", error=str(exc))
+        return _failed(folder, str(exc), exc)
     except RecursionError:
-        return Outcome(str(folder), learner_id, "failed",
-                       error=f"{folder}: something in this folder is nested too deeply to read")
+        return _failed(folder, f"{folder}: something in this folder is nested too deeply to "
+                               "read")
     except Exception as exc:  # a bug must not stop the cohort either
-        return Outcome(str(folder), learner_id, "failed",
-                       error=f"{folder}: unexpected error: {type(exc).__name__}: {exc}")
+        return _failed(folder, f"{folder}: unexpected error: {type(exc).__name__}: {exc}")
+
+
+def unchanged(folder: Path, learner_id: str | None, options: BuildOptions,
+              shared: bytes | None = None) -> Outcome | None:
+    """The "skipped" outcome of a learner whose inputs are as at her last successful build
+    (her states read back from its coverage.json), else None: she needs building."""
+    if learner_id is None:
+        return None
+    target = options.out / safe_id(learner_id)
+    stamp = target / STAMP
+    report = target / "coverage.json"
+    if not (stamp.is_file() and report.is_file()):
+        return None
+    try:
+        if stamp.read_text() != input_digest(folder, options, shared):
+            return None
+        data = json.loads(report.read_text())
+        statuses = {c["id"]: c["status"] for c in data["criteria"]}
+        name = data["learner"]["name"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return None  # unreadable leftovers: build her again
+    return Outcome(str(folder), learner_id, "skipped", statuses=statuses, name=name)
 
 
 @dataclass
@@ -292,44 +351,99 @@ def _relative(text: str | None, roots: list[tuple[Path, str]]) -> str | None:
 
 def run_batch(cohort: Path, options: BuildOptions, jobs: int, force: bool = False,
               progress: Callable[[Outcome, int, int], None] | None = None,
-              seconds: float = DEFAULT_TIME_LIMIT, wait: bool = False) -> BatchResult:
-    """Build every learner of a cohort with ``jobs`` worker processes.
+              seconds: float = DEFAULT_TIME_LIMIT, wait: bool = False,
+              announce: Callable[[Plan], None] | None = None,
+              executor: Executor | None = None) -> BatchResult:
+    """Build every learner of a cohort with ``jobs`` worker processes (or ``executor``).
 
-    OUT is locked for the run: a second batch on the same OUT stops at once (or, with
-    ``wait``, waits its turn). Each learner gets ``seconds`` (0: no limit).
+    A cohort with no learner folder is an error, raised before anything is written. OUT is
+    locked for the run: a second batch on the same OUT stops at once (or, with ``wait``,
+    waits its turn). Learners whose inputs are unchanged are found first, so ``announce``
+    can say at once what the run will do; each learner gets ``seconds`` (0: no limit).
     """
     root = cohort.resolve()
+    folders = find_learners(root)
+    if not folders:
+        empty = not any(root.iterdir()) if root.is_dir() else True
+        raise LearnerError(
+            "no learner folders here: batch builds every folder (at any depth) that holds a "
+            "learner.yaml, and " + ("this folder is empty" if empty else "none here does")
+            + " (run 'evidencegen init FOLDER' to start one)", cohort)
     out = options.out.resolve()
     roots = sorted([(root, ""), (out, f"{options.out.name}{os.sep}")],
                    key=lambda r: len(str(r[0])), reverse=True)
     given = options.out  # as typed: messages show it, never the machine's absolute path
     options = BuildOptions(**{**asdict(options), "out": out})
+    engine = executor or ProcessPool(jobs)
     with lock_output(out, given, wait):
-        folders = find_learners(root)
         sweep(out)
         outcomes: list[Outcome] = []
 
         def record(o: Outcome) -> None:
             o.folder = Path(o.folder).relative_to(root).as_posix()
             o.error = _relative(o.error, roots)
+            o.file = _relative(o.file, roots)
+            o.warnings = [_relative(n, roots) or n for n in o.warnings]
             outcomes.append(o)
             if progress:
                 progress(o, len(outcomes), len(folders))
 
         duplicate = _duplicates(folders, lambda p: p.relative_to(root).as_posix())
-        todo = [f for f in folders if f not in duplicate]
+        candidates = [f for f in folders if f not in duplicate]
+        same: list[Outcome] = []
+        todo: list[Path] = []
+        shared = shared_digest(options)
+        for folder in candidates:
+            found = None if force else unchanged(folder, _quick_id(folder), options, shared)
+            if found is None:
+                todo.append(folder)
+            else:
+                same.append(found)
+        if announce:
+            announce(Plan(len(folders), len(same), len(duplicate), len(todo),
+                          engine.describe(len(todo))))
         for folder in folders:
             if folder in duplicate:
-                record(Outcome(str(folder), _quick_id(folder), "failed", duplicate[folder]))
+                learner_id, name = _quick_identity(folder)
+                record(Outcome(str(folder), learner_id, "failed", duplicate[folder], name=name,
+                               file=str(folder / "learner.yaml")))
+        for outcome in same:
+            record(outcome)
         try:
-            for outcome in _run(todo, options, jobs, force, seconds):
-                record(outcome)
-        except KeyboardInterrupt:
+            with closing(engine.run(todo, options, seconds)) as outcomes_as_done:
+                for outcome in outcomes_as_done:
+                    record(outcome)
+        except (KeyboardInterrupt, BrokenPipeError):  # stopped, or nobody reads the progress
             sweep(out)
             raise
         outcomes.sort(key=lambda o: o.folder)
         write_tracker(out, outcomes, list(options.criteria), cohort=root, centre=options.centre)
     return BatchResult(outcomes, out)
+
+
+class Executor(Protocol):
+    """Runs ``build_one`` for each folder somewhere (worker processes here, a Dask cluster
+    in ``evidencegen.executors``) and yields the outcomes as they finish. Every learner's
+    fault stays in her outcome; the folders it is given need building (``force``)."""
+
+    def describe(self, learners: int) -> str: ...
+
+    def run(self, folders: list[Path], options: BuildOptions, seconds: float
+            ) -> Iterator[Outcome]: ...
+
+
+@dataclass
+class ProcessPool:
+    """This machine's worker processes (the default)."""
+
+    jobs: int
+
+    def describe(self, learners: int) -> str:
+        return plural(max(1, min(self.jobs, learners)), "worker")
+
+    def run(self, folders: list[Path], options: BuildOptions, seconds: float
+            ) -> Iterator[Outcome]:
+        return _run(folders, options, self.jobs, True, seconds)
 
 
 @contextmanager
@@ -359,7 +473,10 @@ def _run(folders: list[Path], options: BuildOptions, jobs: int, force: bool,
     built again one at a time, so only the one that kills its worker fails."""
     suspects: list[Path] = []
     parent = os.getpid()
-    pool = ProcessPoolExecutor(max_workers=max(1, jobs), initializer=_worker_init,
+    if not folders:
+        return
+    pool = ProcessPoolExecutor(max_workers=max(1, min(jobs, len(folders))),
+                               initializer=_worker_init,
                                initargs=(parent,))
     try:
         futures = {pool.submit(build_one, f, options, force, seconds): f for f in folders}
@@ -368,7 +485,7 @@ def _run(folders: list[Path], options: BuildOptions, jobs: int, force: bool,
                 yield future.result()
             except BrokenProcessPool:
                 suspects.append(futures[future])
-    except KeyboardInterrupt:
+    except (KeyboardInterrupt, GeneratorExit):  # GeneratorExit: the caller stopped early
         _stop(pool)
         raise
     pool.shutdown()
@@ -383,7 +500,7 @@ def _run(folders: list[Path], options: BuildOptions, jobs: int, force: bool,
                 if seconds and time.monotonic() - started >= seconds:  # its CPU-time limit
                     error = (f"{folder}: took longer than {seconds:g} s, so it was stopped "
                              "(the limit is set by --time-limit)")
-                yield Outcome(str(folder), _quick_id(folder), "failed", error)
+                yield _failed(folder, error)
 
 
 PR_SET_PDEATHSIG = 1  # linux/prctl.h

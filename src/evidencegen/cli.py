@@ -10,7 +10,6 @@ import contextlib
 import os
 import shutil
 import sys
-import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -19,6 +18,7 @@ import click
 
 from evidencegen import __version__
 from evidencegen.errors import EvidencegenError
+from evidencegen.text import plural
 
 if TYPE_CHECKING:
     from evidencegen.api import Analysis, BuildResult
@@ -27,8 +27,30 @@ STATE_COLOURS = {"not_started": "red", "in_progress": "yellow", "ready": "cyan",
                  "signed_off": "green"}
 
 
+PIPE_CLOSED = 141  # 128 + SIGPIPE: what a shell reports for a program the pipe ended
+
+
+def _reader_gone() -> None:
+    """Point stdout and stderr at the null device, so that nothing more (not even the
+    flush at exit) writes to a pipe nobody reads: Python's documented way (the signal
+    module's note on SIGPIPE)."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(AttributeError, OSError, ValueError):
+            os.dup2(devnull, stream.fileno())
+    os.close(devnull)
+
+
 class _Cli(click.Group):
     """Turns every evidencegen error into one plain line and exit code 2 (or the error's)."""
+
+    def make_context(self, info_name: str | None, args: list[str],
+                     parent: click.Context | None = None, **extra: Any) -> click.Context:
+        try:  # --help and --version print here, before any command runs
+            return super().make_context(info_name, args, parent, **extra)
+        except BrokenPipeError:
+            _reader_gone()
+            sys.exit(PIPE_CLOSED)
 
     def invoke(self, ctx: click.Context) -> object:
         try:
@@ -38,6 +60,9 @@ class _Cli(click.Group):
                 raise
             click.secho(f"evidencegen: {exc}", err=True, fg="red")
             ctx.exit(exc.exit_code)
+        except BrokenPipeError:  # the reader went away (| head, | less then q): stop quietly
+            _reader_gone()
+            ctx.exit(PIPE_CLOSED)
         except KeyboardInterrupt:
             click.echo("evidencegen: stopped.", err=True)
             ctx.exit(130)
@@ -126,14 +151,17 @@ def cli(ctx: click.Context, debug: bool) -> None:
 @click.option("--final", is_flag=True,
               help="The version to hand in: leaves out the guidance boxes and the "
                    "'still missing' section.")
+@click.option("--force", is_flag=True,
+              help="With --final: make the documents without warning about criteria that "
+                   "still have gaps.")
 @_rules_option
 @click.option("--strict-privacy", is_flag=True,
               help="Write nothing if the notes hold personal data (phone numbers, e-mail "
                    "addresses, NHS numbers...); by default it is removed from the documents.")
 def build(learner_dirs: tuple[Path, ...], out: Path, fmt: str, pdf_variant: str,
           centre: Path | None,
-          criteria: tuple[str, ...], templates: Path | None, final: bool, rules: Path | None,
-          strict_privacy: bool) -> None:
+          criteria: tuple[str, ...], templates: Path | None, final: bool, force: bool,
+          rules: Path | None, strict_privacy: bool) -> None:
     """Make the evidence documents for a learner folder (or several).
 
     Writes OUT/<learner id>/ with a Word (.docx) and a PDF document per criterion,
@@ -163,6 +191,26 @@ def build(learner_dirs: tuple[Path, ...], out: Path, fmt: str, pdf_variant: str,
         _summary(result)
         _warnings(result.analysis)
         _privacy(result.analysis, "removed from the documents")
+        if final and not force:
+            _final_gaps(result)
+
+
+def _final_gaps(result: BuildResult) -> None:
+    """--final leaves the 'still missing' section out of the documents: say on stderr what
+    it would have listed, so nobody hands in a gap unknowingly."""
+    a = result.analysis
+    gaps = [(crit.id, gap) for crit in result.documented for gap in a.coverage[crit.id].gaps]
+    if not gaps:
+        return
+    acs = list(dict.fromkeys(ac for ac, _ in gaps))
+    click.secho(f"warning: {a.learner.learner_id}: --final leaves out 'still missing', but "
+                f"{', '.join(acs)} still {'has' if len(acs) == 1 else 'have'} "
+                f"{plural(len(gaps), 'gap')}:", err=True, fg="yellow")
+    for ac, gap in gaps:
+        click.echo(click.wrap_text(f"{ac}: {gap}", 78, initial_indent="  ",
+                                   subsequent_indent="    "), err=True)
+    click.echo("  (hand it in anyway with --final --force, which leaves out this warning)",
+               err=True)
 
 
 def _warnings(analysis: Analysis) -> None:
@@ -304,11 +352,19 @@ def check(path: Path, fmt: str, output: Path | None, criteria: tuple[str, ...], 
 @click.option("--wait", is_flag=True,
               help="If another batch is writing to OUT, wait for it to finish instead of "
                    "stopping.")
+@click.option("--executor", type=click.Choice(["processes", "dask"]), default="processes",
+              show_default=True,
+              help="processes: worker processes on this machine; dask: a Dask cluster "
+                   "(pip install 'evidencegen[dask]'), local or at --scheduler.")
+@click.option("--scheduler", metavar="ADDRESS",
+              help="With --executor dask: the scheduler to use, e.g. tcp://10.0.0.5:8786 "
+                   "(default: a local cluster of -j workers).")
 def batch(cohort_dir: Path, out: Path, fmt: str, pdf_variant: str, centre: Path | None,
           jobs: int | None,
           criteria: tuple[str, ...],
           templates: Path | None, rules: Path | None, final: bool, force: bool,
-          strict_privacy: bool, time_limit: float, wait: bool) -> None:
+          strict_privacy: bool, time_limit: float, wait: bool, executor: str,
+          scheduler: str | None) -> None:
     """Build every learner folder in a cohort folder, and a tracker of who is where.
 
     Every folder (at any depth) holding a learner.yaml is a learner. One broken folder
@@ -323,7 +379,6 @@ def batch(cohort_dir: Path, out: Path, fmt: str, pdf_variant: str, centre: Path 
       evidencegen batch samples -o cohort-evidence
     """
     from evidencegen.api import FORMATS, BuildOptions
-    from evidencegen.batch import Outcome, default_jobs, run_batch
 
     formats = FORMATS if fmt == "both" else (fmt,)
     if (cohort_dir / "centre.yaml").exists():  # anyone who writes there could set it
@@ -340,36 +395,63 @@ def batch(cohort_dir: Path, out: Path, fmt: str, pdf_variant: str, centre: Path 
                            pdf_variant=pdf_variant, centre=centre,
                            signing_key=key.path if key else None)
 
-    started = time.monotonic()
-    failures = 0
-    bar = sys.stderr.isatty()
+    result = _run_batch_with_progress(cohort_dir, options, jobs, force, time_limit, wait,
+                                      executor, scheduler)
+    click.echo(f"{result.count('built')} built, {result.count('skipped')} skipped, "
+               f"{result.count('failed')} failed; tracker in {out / 'cohort.csv'}")
+    for o in result.outcomes:  # files not read, or read with a guessed encoding: and why
+        for line in o.warnings:
+            click.secho(f"warning: {line}", err=True, fg="yellow")
+    if result.count("failed"):
+        click.echo(f"Errors: {out / 'errors.json'}", err=True)
+        sys.exit(1)
+
+
+def _run_batch_with_progress(cohort_dir: Path, options: Any, jobs: int | None, force: bool,
+                             time_limit: float, wait: bool, executor: str,
+                             scheduler: str | None) -> Any:
+    """run_batch, telling the user what it does: a line at once saying how many learners
+    there are and how many will be built, then one line per learner (CI logs, pipes) or a
+    progress bar with failures printed above it (a terminal)."""
+    from evidencegen.batch import Outcome, Plan, ProcessPool, default_jobs, run_batch
+
+    if executor == "dask":
+        from evidencegen.executors import DaskCluster
+
+        engine: Any = DaskCluster(scheduler, jobs)
+    elif scheduler:
+        raise click.UsageError("--scheduler needs --executor dask")
+    else:
+        engine = ProcessPool(jobs or default_jobs())
+    tty = sys.stderr.isatty()
+    bar: Any = None
+
+    def announce(plan: Plan) -> None:
+        nonlocal bar
+        click.echo(str(plan), err=True)
+        if tty:
+            bar = click.progressbar(length=plan.learners, file=sys.stderr, show_pos=True,
+                                    show_eta=True, width=30, label="building")
+            bar.render_progress()
 
     def progress(o: Outcome, done: int, total: int) -> None:
-        nonlocal failures
-        failures += o.result == "failed"
-        who = o.learner_id or o.folder
-        if not bar:  # CI logs: one plain line per learner
+        who = " ".join(filter(None, (o.learner_id or o.folder,
+                                     f"({o.name})" if o.name and o.result == "failed"
+                                     else None)))
+        if bar is None:  # CI logs and pipes: one plain line per learner
             line = f"[{done}/{total}] {o.result:<7} {who}"
             click.echo(line if o.result != "failed" else f"{line}: {o.error}", err=True)
             return
         if o.result == "failed":
-            click.echo(f"\r\x1b[Kfailed: {o.error}", err=True)
-        elapsed = time.monotonic() - started
-        rate = done / elapsed if elapsed > 0 else 0.0
-        left = (total - done) / rate if rate else 0.0
-        filled = int(30 * done / max(total, 1))
-        click.echo(f"\r\x1b[K[{'#' * filled}{'.' * (30 - filled)}] {done}/{total}  "
-                   f"{failures} failed  {rate:.1f}/s  {left:.0f}s left", err=True, nl=False)
+            click.echo(f"\r\x1b[Kfailed: {who}: {o.error}", err=True)
+        bar.update(1)
 
-    result = run_batch(cohort_dir, options, jobs or default_jobs(), force, progress,
-                       seconds=time_limit, wait=wait)
-    if bar:
-        click.echo(err=True)
-    click.echo(f"{result.count('built')} built, {result.count('skipped')} skipped, "
-               f"{result.count('failed')} failed; tracker in {out / 'cohort.csv'}")
-    if result.count("failed"):
-        click.echo(f"Errors: {out / 'errors.json'}", err=True)
-        sys.exit(1)
+    try:
+        return run_batch(cohort_dir, options, jobs or default_jobs(), force, progress,
+                         seconds=time_limit, wait=wait, announce=announce, executor=engine)
+    finally:
+        if bar is not None:
+            bar.render_finish()
 
 
 @cli.command()
@@ -427,7 +509,7 @@ def fingerprint(source: Path, title: str, output: Path) -> None:
     from evidencegen.readers import read_text
 
     count = add_to_file(output, read_text(source), title)
-    click.echo(f"Added '{title}' ({count} fingerprints) to {output}")
+    click.echo(f"Added '{title}' ({plural(count, 'fingerprint')}) to {output}")
 
 
 @cli.command("criteria")
@@ -474,9 +556,11 @@ def criteria_cmd(ac: str | None, choice: str | None) -> None:
             click.echo(click.wrap_text(e.description, 78, initial_indent="      ",
                                        subsequent_indent="      "))
     if crit.rules:
+        from evidencegen.text import threshold
+
         click.echo("\nJudged by:")
         for r in crit.rules:
-            click.echo(f"  - {r.summary}: at least {r.min} (needed for '{r.level}')")
+            click.echo(f"  - {r.summary}: {threshold(r.min, r.max)} (needed for '{r.level}')")
     else:
         click.echo("\nevidencegen records notes you map to this criterion but does not judge it.")
 
@@ -555,7 +639,7 @@ def decide(learner_dir: Path, ac: str, verdict: str, assessor: str, comments: st
     key = _required_key(centre, learner_dir)
     done = run_decide(learner_dir, ac, verdict, assessor, key, comments, _date(when))
     click.echo(f"Recorded {verdict} on {done.subject} in {done.path}, signed over "
-               f"{len(done.files)} file(s):")
+               f"{plural(len(done.files), 'file')}:")
     for rel in done.files:
         click.echo(f"  {rel}")
 
@@ -638,8 +722,18 @@ def init(folder: Path) -> None:
 
 
 def main() -> None:
-    """Console entry point."""
-    cli(prog_name="evidencegen")
+    """Console entry point. Output a closed pipe cut short ends the run quietly with exit
+    code 141, as the shell reports a program stopped by SIGPIPE: a script with
+    ``set -o pipefail`` can tell that not all was read, and nobody sees a traceback."""
+    try:
+        try:
+            cli(prog_name="evidencegen")
+        finally:
+            if sys.stdout is not None:  # None when started with stdout closed (>&-)
+                sys.stdout.flush()  # here, not at exit, where an error cannot be caught
+    except BrokenPipeError:
+        _reader_gone()
+        sys.exit(PIPE_CLOSED)
 
 
 if __name__ == "__main__":  # pragma: no cover

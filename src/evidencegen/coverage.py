@@ -19,6 +19,7 @@ from evidencegen.mapping import CriterionMap
 from evidencegen.readers import Learner, Note
 from evidencegen.schema import Decision
 from evidencegen.signing import Verification
+from evidencegen.text import plural
 
 STATES = ("not_started", "in_progress", "ready", "met", "signed_off")
 STATE_LABELS = {
@@ -97,12 +98,45 @@ class _Found:
     unsigned: int = 0  # records of the kind that are there but not countersigned
 
 
-def _fill(template: str, rule: Rule, found: _Found) -> str:
-    values = {"needed": rule.max if rule.max is not None else rule.min,
-              "found": found.found, "list": found.detail, "unsigned": found.unsigned,
-              "mentee": found.mentee or "one mentee"}
-    text = re.sub(r"\{(\w+)\}", lambda m: str(values.get(m.group(1), m.group(0))), template)
-    return " ".join(text.split())
+def _fill(template: str, rule: Rule, found: _Found, facts: Facts | None = None) -> str:
+    """A rule's text with its numbers in: ``{found}``; ``{found:day}`` for "1 day" or
+    "14 days"; ``{found:sentence matches|sentences match}`` where the verb agrees too;
+    ``{sessions}`` says what dated sessions there are so far ("one dated session ... so
+    far"), so a gap never claims there is nothing when there is something."""
+    values: dict[str, object] = {"needed": rule.max if rule.max is not None else rule.min,
+                                 "found": found.found, "list": found.detail,
+                                 "unsigned": found.unsigned,
+                                 "mentee": found.mentee or "one mentee"}
+    if facts is not None and "{sessions}" in template:
+        values["sessions"] = _sessions_so_far(facts.learner)
+
+    def put(m: re.Match[str]) -> str:
+        name, forms = m.group(1), m.group(2)
+        if name not in values:
+            return m.group(0)
+        if forms is None:
+            return str(values[name])
+        one, _, many = forms.partition("|")
+        return plural(int(str(values[name])), one, many or None)
+
+    text = re.sub(r"\{(\w+)(?::([^{}]+))?\}", put, template)
+    text = " ".join(text.split())
+    return text[:1].upper() + text[1:]
+
+
+def _sessions_so_far(learner: Learner) -> str:
+    """The dated sessions with the mentee who has most, in words, to start a gap."""
+    by = _sessions_by_mentee(learner)
+    if not by:
+        return "no dated session with a mentee"
+    mentee, sessions = max(by.items(), key=lambda kv: (len(kv[1]), kv[0]))
+    days = sorted({n.date for n in sessions if n.date})
+    count = plural(len(sessions), "dated session", words=True)
+    if len(sessions) == 1:
+        return f"{count} (with {mentee}, on {_day(days[0])})"
+    if len(days) == 1:
+        return f"{count} with {mentee}, all on {_day(days[0])},"
+    return f"{count} with {mentee}"
 
 
 def _mentee(note: Note, learner: Learner) -> str | None:
@@ -269,7 +303,7 @@ def evaluate_rule(rule: Rule, cmap: CriterionMap, facts: Facts) -> RuleResult:
     gap = rule.gap_none if found.found == 0 and rule.gap_none else rule.gap
     if found.unsigned and rule.gap_unsigned:
         gap = rule.gap_unsigned  # the record is there: what it lacks is the countersignature
-    reason = _fill(rule.met if met else gap, rule, found)
+    reason = _fill(rule.met if met else gap, rule, found, facts)
     needed = rule.max if rule.max is not None else rule.min
     return RuleResult(rule.id, rule.summary, rule.level, needed, found.found, met, reason)
 

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections.abc import Iterable
+from contextlib import suppress
 from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
@@ -155,6 +157,8 @@ def sift(rel: str, found: tuple[Note, ...]) -> tuple[list[Note], list[InputWarni
             warnings.append(InputWarning(rel, None, NO_TEXT))
         else:
             kept.append(n)
+        if said := Decoded("", n.encoding).warning:
+            warnings.append(InputWarning(rel, None, said))
     if not found:
         warnings.append(InputWarning(rel, None, NO_TEXT))
     return kept, list(dict.fromkeys(warnings))
@@ -170,3 +174,97 @@ def same_mentees(notes: Iterable[Note], listed: Iterable[str]
                  if n.mentee and spelling[mentee_key(n.mentee)] != n.mentee else n
                  for n in notes)
     return same, tuple(dict.fromkeys(spelling[mentee_key(m)] for m in listed))
+
+
+# Encodings. Notepad saves UTF-8 (with or without a byte order mark) or "Unicode" (UTF-16
+# with a mark); older editors save the Windows code page, in Britain Windows-1252 (where
+# "£" is byte A3). All are read; a note not in UTF-8 is named in the warnings, so the
+# learner knows it was read in another encoding and can save it again.
+_BOMS = ((b"\xef\xbb\xbf", "utf-8-sig"), (b"\xff\xfe\x00\x00", "utf-32-le"),
+         (b"\x00\x00\xfe\xff", "utf-32-be"), (b"\xff\xfe", "utf-16-le"),
+         (b"\xfe\xff", "utf-16-be"))
+ENCODING_NAMES = {"cp1252": "Windows-1252 (Western European)"}
+LOSSLESS = {None, "utf-16-le", "utf-16-be", "utf-32-le", "utf-32-be"}  # no warning needed
+SAVE_AS_UTF8 = "save it as UTF-8 in Notepad: File → Save as → Encoding: UTF-8"
+NOT_UTF8 = ("read as {encoding} text, not UTF-8; to be sure every character is right, "
+            + SAVE_AS_UTF8)
+CANNOT_DECODE = ("this file's text is not UTF-8 and its encoding could not be recognised; "
+                 + SAVE_AS_UTF8)
+BINARY = "this is not a text file (it looks like a binary file)"
+
+
+@dataclass(frozen=True)
+class Decoded:
+    """A file's text and the encoding it was read in (None: UTF-8, with or without BOM;
+    a Unicode encoding such as UTF-16 is read without a word, a guessed one is named)."""
+
+    text: str
+    encoding: str | None = None
+
+    @property
+    def warning(self) -> str | None:
+        """The word for the warnings when the encoding was guessed (a legacy code page)."""
+        if self.encoding in LOSSLESS:
+            return None
+        return NOT_UTF8.format(encoding=ENCODING_NAMES.get(self.encoding, self.encoding))
+
+
+class DecodeProblem(ValueError):
+    """The bytes are not text evidencegen can read: ``message`` says why, ``line`` where."""
+
+    def __init__(self, message: str, line: int | None = None):
+        super().__init__(message)
+        self.message = message
+        self.line = line
+
+
+def decode(raw: bytes) -> Decoded:
+    """The text of a file's bytes: by its byte order mark, else UTF-8, else a legacy
+    single-byte encoding recognised by charset-normalizer (Windows-1252 preferred among
+    the candidates, as British notes are written in it). Raises ``DecodeProblem``."""
+    for mark, encoding in _BOMS:
+        if raw.startswith(mark):
+            body, codec = raw[len(mark):], encoding.removesuffix("-sig")
+            try:
+                text = body.decode(codec)
+            except UnicodeDecodeError as exc:
+                line = body[: exc.start].decode(codec, "replace").count("\n") + 1
+                raise DecodeProblem(CANNOT_DECODE, line) from None
+            return Decoded(text, None if encoding == "utf-8-sig" else encoding)
+    try:
+        return Decoded(raw.decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        first_bad = _line_of(raw, exc.start)
+    if b"\x00" in raw[:8192]:
+        raise DecodeProblem(BINARY)
+    from charset_normalizer import from_bytes
+
+    matches = from_bytes(raw)
+    if _western(raw) or any(m.encoding == "cp1252" for m in matches):
+        with suppress(UnicodeDecodeError):
+            return Decoded(raw.decode("cp1252"), "cp1252")
+    chosen = matches.best()
+    if chosen is None or chosen.encoding.startswith(("utf", "ascii")):
+        raise DecodeProblem(CANNOT_DECODE, first_bad)
+    try:
+        return Decoded(raw.decode(chosen.encoding), chosen.encoding)
+    except (UnicodeDecodeError, LookupError):
+        raise DecodeProblem(CANNOT_DECODE, first_bad) from None
+
+
+def _western(raw: bytes) -> bool:
+    """English text with a few accented letters or pound signs: bytes outside ASCII come
+    alone or in pairs, each a letter or symbol in Windows-1252 (a short note gives
+    charset-normalizer too little to go on, and "£5" must not become "Ł5"; Cyrillic or
+    Greek text comes in runs, and is left to charset-normalizer)."""
+    high = [b for b in raw if b >= 0x80]
+    return len(high) * 3 <= len(raw) and not _HIGH_RUN.search(raw) and all(
+        b >= 0xA0 or b in _CP1252_PUNCTUATION for b in high)
+
+
+_HIGH_RUN = re.compile(rb"[\x80-\xff]{3}")
+_CP1252_PUNCTUATION = {0x80, 0x85, 0x91, 0x92, 0x93, 0x94, 0x96, 0x97, 0x99}  # € … ‘ ’ “ ” – — ™
+
+
+def _line_of(raw: bytes, offset: int) -> int:
+    return raw[:offset].count(b"\n") + 1

@@ -20,7 +20,10 @@ from evidencegen.inputs import (
     NOTE_SUFFIXES,
     OWN_DOCUMENT,
     RESERVED_FILES,
+    Decoded,
+    DecodeProblem,
     InputWarning,
+    decode,
     same_mentees,
     scan,
     sift,
@@ -86,6 +89,7 @@ class Note:
     html: Markup
     words: int
     findings: tuple[Finding, ...] = ()
+    encoding: str | None = None  # the legacy encoding it was read in; None: UTF-8
 
     @property
     def sentences(self) -> list[Sentence]:
@@ -127,26 +131,26 @@ _MD = _markdown()
 
 
 def read_text(path: Path, error: type[NoteError] | type[LearnerError] = NoteError) -> str:
-    """Read UTF-8 text; a file saved in another encoding is named with the first bad line."""
+    """A text file's text, in whatever encoding it was saved (see ``inputs.decode``)."""
+    return read_decoded(path, error).text
+
+
+def read_decoded(path: Path, error: type[NoteError] | type[LearnerError] = NoteError
+                 ) -> Decoded:
+    """A text file's cleaned text and the encoding it was read in: UTF-8 (with or without
+    a byte order mark), UTF-16 with a mark, or a legacy single-byte encoding. A file in
+    none of those is named with the first line that is not UTF-8 and what to do."""
     try:
         if path.stat().st_size > NOTE.bytes():
             raise error(too_large(NOTE, "this file") + "; split it into several notes", path)
         raw = path.read_bytes()
     except OSError as exc:
         raise error(f"cannot read this file: {exc.strerror}", path) from None
-    if b"\x00" in raw[:8192]:
-        raise error("this is not a text file (it looks like a binary file)", path)
     try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        raise error(
-            "this file is not saved as UTF-8 text; save it again as UTF-8 "
-            "(in Word: Save As, Plain Text, Unicode UTF-8)",
-            path,
-            line,
-        ) from None
-    return clean_text(text, path, error)
+        decoded = decode(raw)
+    except DecodeProblem as exc:
+        raise error(exc.message, path, exc.line) from None
+    return replace(decoded, text=clean_text(decoded.text, path, error))
 
 
 def clean_text(text: str, path: Path,
@@ -261,9 +265,10 @@ def read_note(path: Path, folder: Path, guard: Guard | None = None) -> Note:
     if path.suffix.lower() in (".odt", ".rtf"):
         from evidencegen.convert import to_markdown
 
-        text = clean_text(to_markdown(path), path)
+        text, encoding = clean_text(to_markdown(path), path), None
     else:
-        text = read_text(path)
+        decoded = read_decoded(path)
+        text, encoding = decoded.text, decoded.encoding
     fm_text, body, offset = _split_front_matter(text, path)
     rel = path.relative_to(folder).as_posix()
     findings: list[Finding] = []
@@ -310,6 +315,7 @@ def read_note(path: Path, folder: Path, guard: Guard | None = None) -> Note:
         html=html,
         words=sum(word_count(b.text) for b in blocks if b.kind != "heading"),
         findings=tuple(findings),
+        encoding=encoding,
     )
 
 

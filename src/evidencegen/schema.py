@@ -14,6 +14,7 @@ from typing import Annotated, Any, Literal, TypeVar
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 
 from evidencegen.errors import EvidencegenError
+from evidencegen.text import one_edit_apart
 from evidencegen.yamlio import KeyLines
 
 _DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -183,7 +184,11 @@ def _plain(err: dict[str, Any], field: str, model: type[BaseModel]) -> str:
     if kind == "missing":
         return f"the required field '{field}' is missing"
     if kind == "extra_forbidden":
-        allowed = ", ".join(model.model_fields)
+        name = field.rsplit(".", 1)[-1]
+        meant = [f for f in _fields_at(model, err["loc"][:-1]) if one_edit_apart(name, f)]
+        if meant:
+            return f"unknown field '{field}' (did you mean '{meant[0]}'?)"
+        allowed = ", ".join(_fields_at(model, err["loc"][:-1]))
         return f"unknown field '{field}' (is it misspelt? allowed fields: {allowed})"
     if kind == "string_too_short":
         return f"'{field}' is empty; it needs a value"
@@ -202,6 +207,35 @@ def _plain(err: dict[str, Any], field: str, model: type[BaseModel]) -> str:
     return f"'{field}': {err['msg']}"
 
 
+def _fields_at(model: type[BaseModel], loc: tuple[Any, ...]) -> list[str]:
+    """The field names allowed at ``loc`` (a nested group's own fields)."""
+    for part in loc:
+        if isinstance(part, int):
+            continue
+        info = model.model_fields.get(str(part))
+        inner = getattr(info, "annotation", None) if info else None
+        found = next((t for t in (inner, *getattr(inner, "__args__", ()))
+                      if isinstance(t, type) and issubclass(t, BaseModel)), None)
+        if found is None:
+            return []
+        model = found
+    return list(model.model_fields)
+
+
+def _misspelt_instead(errors: list[Any]) -> Any:
+    """For "required field 'name' is missing" beside an unknown 'nmae': the unknown key,
+    which is the line to fix (its message then says "did you mean 'name'?")."""
+    missing = [e for e in errors if e["type"] == "missing"]
+    for e in errors:
+        if e["type"] != "extra_forbidden":
+            continue
+        parent, name = tuple(e["loc"][:-1]), str(e["loc"][-1])
+        if any(tuple(m["loc"][:-1]) == parent and one_edit_apart(name, str(m["loc"][-1]))
+               for m in missing):
+            return e
+    return None
+
+
 def validate(
     model: type[M],
     data: Any,
@@ -218,7 +252,8 @@ def validate(
     try:
         return model.model_validate(data)
     except ValidationError as exc:
-        err = exc.errors()[0]
+        errors = exc.errors()
+        err = _misspelt_instead(errors) or errors[0]
         loc = tuple(err["loc"])
         # The line of the deepest key we know; a missing key points at the top.
         line = None
