@@ -5,7 +5,10 @@ incremental cache and the same fault isolation."""
 from __future__ import annotations
 
 import shutil
+import subprocess
+import sys
 import zipfile
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -42,8 +45,23 @@ def cohort(tmp_path: Path) -> Path:
     return tmp_path / "cohort"
 
 
-def batch(cohort: Path, out: Path, *extra: str):
-    return CliRunner().invoke(cli, ["batch", str(cohort), "-o", str(out), "-j", "2", *extra])
+@dataclass
+class Run:
+    exit_code: int
+    stdout: str
+    stderr: str
+
+    @property
+    def output(self) -> str:
+        return self.stdout + self.stderr
+
+
+def batch(cohort: Path, out: Path, *extra: str) -> Run:
+    """A batch in its own process, as a centre runs it: no state shared with other tests."""
+    done = subprocess.run([sys.executable, "-m", "evidencegen", "batch", str(cohort), "-o",
+                           str(out), "-j", "2", *extra], capture_output=True, text=True,
+                          timeout=600)
+    return Run(done.returncode, done.stdout, done.stderr)
 
 
 def test_dask_local_cluster_matches_the_process_pool_byte_for_byte(cohort, tmp_path,
@@ -87,8 +105,9 @@ def test_dask_runs_on_a_scheduler_given_by_its_address(cohort, tmp_path) -> None
 
     with LocalCluster(n_workers=2, processes=False, threads_per_worker=1,
                       dashboard_address=None) as cluster:  # threads, lighter on 2 cores
-        result = batch(cohort, tmp_path / "out", "--executor", "dask", "-f", "docx",
-                       "--scheduler", cluster.scheduler_address)
+        result = CliRunner().invoke(cli, [  # in this process: its workers are threads here
+            "batch", str(cohort), "-o", str(tmp_path / "out"), "-j", "2", "--executor", "dask",
+            "-f", "docx", "--scheduler", cluster.scheduler_address])
     assert result.exit_code == 0, result.output
     assert result.stderr.splitlines()[0] == (
         f"found 3 learners, 0 unchanged, building 3 with the Dask cluster at "
