@@ -45,7 +45,9 @@ def test_build_check_and_reports_count_the_same_evidence(sample: str, tmp_path: 
     run("check", str(folder), "--format", "html", "-o", str(tmp_path / "report.html"))
     html = (tmp_path / "report.html").read_text()
     in_html = {ac: int(n) for ac, n in re.findall(
-        r'<span class="ac">([\d.]+)</span>.*?<span class="count">(\d+) evidence</span>', html)}
+        r'<span class="ac">([\d.]+)</span>.*?<span class="count">(\d+) pieces? of evidence'
+        r'</span>', html)}
+    assert "1 pieces" not in html and not re.search(r"\b([02-9]|\d\d+) piece\b", html)
 
     assert in_coverage == in_check_json == in_html == in_text
     assert len(in_coverage) == 22
