@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -50,6 +51,14 @@ def test_every_sample_docx_converts_with_its_criterion_and_learner_text(converte
         assert learner_id in text, doc.name
         assert "Authenticity declaration" in text, doc.name
         assert "Page 1 of" in text, doc.name
+        assert "Reference source not found" not in text, doc.name  # every PAGEREF resolves
+
+
+def test_contents_page_numbers_resolve_in_libreoffice(converted) -> None:
+    """LibreOffice updates the contents' PAGEREF fields: each section gets its page."""
+    text = next(t for d, t, _ in converted if d.name.endswith("_5.2.docx") and "L4-017" in d.name)
+    contents = text.split("Contents", 1)[1]
+    assert re.search(r"Session records\.*\s?\d", contents), contents[:300]
 
 
 def test_converted_complete_sample_shows_her_session_text(converted) -> None:

@@ -531,7 +531,9 @@ def _contents(doc: DocxDocument, headings: list[tuple[str, str]]) -> None:
 
 
 def _heading_marks(body: Any, idents: list[str]) -> dict[str, str]:
-    """A bookmark ``sec-ID`` around each heading's own text, for PAGEREF to point at."""
+    """A bookmark around each heading's own text, for PAGEREF to point at: ``sec-ID``, or
+    ``toc-ID`` where ``sec-ID`` already names a whole section (a bookmark that spans pages
+    gives LibreOffice "Error: Reference source not found")."""
     starts = {b.get(qn("w:name")): b for b in body.iter(qn("w:bookmarkStart"))}
     next_id = max((int(b.get(qn("w:id"), "0")) for b in starts.values()), default=0) + 1
     marks: dict[str, str] = {}
@@ -541,8 +543,9 @@ def _heading_marks(body: Any, idents: list[str]) -> dict[str, str]:
             continue
         name = ident if ident.startswith("sec-") else f"sec-{ident}"
         if name in starts and name != ident:
-            marks[ident] = name
-            continue
+            name = f"toc-{ident.removeprefix('sec-')}"
+            if name in starts:
+                continue
         heading = start.getnext()
         while heading is not None and heading.tag != qn("w:p"):
             heading = heading.getnext()
