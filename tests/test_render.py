@@ -177,8 +177,8 @@ def test_evidence_location_sheet_gives_document_sections_and_pages(built) -> Non
     rows = {r.cells[0].text: r for r in table.rows[1:]}
     assert len(rows) == 22
     evidence = rows["5.2"].cells[3].text.replace("\xa0", " ")
-    assert "L4-100_435_5.2.pdf: Evidence map (p. 1" in evidence
-    assert "Session records (p. " in evidence
+    assert "L4-100_435_5.2.docx: Evidence map (PDF p. 1" in evidence
+    assert "Session records (PDF p. " in evidence
     assert "sessions/2026-04-01-a.md" in evidence
     assert rows["5.2"].cells[2].text == "\u25cf Ready for assessment"  # symbol and words
     assert rows["4.1"].cells[3].text == "No evidence yet."
@@ -186,4 +186,4 @@ def test_evidence_location_sheet_gives_document_sections_and_pages(built) -> Non
     reader = PdfReader(str(built["draft"] / "L4-100_435_5.2.pdf"))
     session_page = next(i for i, p in enumerate(reader.pages, 1)
                         if "Session records" in p.extract_text())
-    assert f"Session records (p. {session_page}" in evidence
+    assert f"Session records (PDF p. {session_page}" in evidence

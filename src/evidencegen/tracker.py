@@ -240,7 +240,7 @@ def write_tracker(out: Path, outcomes: list[Outcome], focus: list[str] | None = 
 def _tracker_html(rows: list[_Row], acs: list[str], focus: list[str], unit: str,
                   centre: Centre | None = None) -> str:
     from evidencegen.coverage import STATE_LABELS
-    from evidencegen.render.environment import make_environment, render_template
+    from evidencegen.render.environment import environment, render_template
 
     learners = []
     for r in rows:
@@ -256,7 +256,7 @@ def _tracker_html(rows: list[_Row], acs: list[str], focus: list[str], unit: str,
     context = {"learners": learners, "criteria": acs, "labels": STATE_LABELS,
                "letters": LETTERS, "ranks": {s: i for i, s in enumerate(STATE_ORDER)},
                "unit": unit, "version": __version__, "centre": centre}
-    html, _ = render_template(make_environment(None), ["cohort.html.j2"], context)
+    html, _ = render_template(environment(None), ["cohort.html.j2"], context)
     return html
 
 

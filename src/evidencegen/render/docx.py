@@ -269,8 +269,13 @@ def _convert(html: str, reference: bytes, when: dt.datetime) -> bytes:
 
 def render_docx(html: str, generated: dt.datetime,
                 transform: Callable[[DocxDocument], None] | None = None,
-                images: tuple[Path, ...] = (), reference: Path | None = None) -> bytes:
-    """Convert a rendered evidence template to a .docx, returned as bytes."""
+                images: tuple[Path, ...] = (), reference: Path | None = None,
+                pages: dict[str, int] | None = None) -> bytes:
+    """Convert a rendered evidence template to a .docx, returned as bytes.
+
+    ``pages`` (an h2's id -> its page in the PDF laid out from the same HTML) becomes the
+    shown value of the contents' page fields; see ``layout.finish``.
+    """
     root = lxml.html.document_fromstring(html)
     colour = _meta(root, "evidencegen-colour").lstrip("#").upper() or NAVY
     if not re.fullmatch(r"[0-9A-F]{6}", colour):
@@ -298,7 +303,7 @@ def render_docx(html: str, generated: dt.datetime,
     blank = reference_blank(reference) if reference is not None else _styled_blank(colour, font)
     data = _convert(lxml.html.tostring(root, encoding="unicode"), blank, when)
     doc = Document(io.BytesIO(data))
-    layout.finish(doc, plan, running, colour, page, own=reference is None)
+    layout.finish(doc, plan, running, colour, page, own=reference is None, pages=pages)
     props = doc.core_properties
     props.title = title
     props.author = meta["author"]
