@@ -50,6 +50,7 @@ def test_every_sample_docx_converts_with_its_criterion_and_learner_text(converte
         assert learner_id in text, doc.name
         assert "Authenticity declaration" in text, doc.name
         assert "Page 1 of" in text, doc.name
+        assert "Reference source not found" not in text, doc.name  # every PAGEREF resolves
 
 
 def test_converted_complete_sample_shows_her_session_text(converted) -> None:

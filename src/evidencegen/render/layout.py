@@ -555,20 +555,32 @@ def _heading_marks(body: Any, idents: list[str]) -> dict[str, str]:
         if start is None:
             continue
         name = heading_mark(ident)
-        if name in starts and name != ident:
-            marks[ident] = name
-            continue
         heading = start.getnext()
         while heading is not None and heading.tag != qn("w:p"):
             heading = heading.getnext()
         if heading is None:
+            continue
+        ppr = heading.find(qn("w:pPr"))
+        if name in starts and name != ident:
+            # the section's own bookmark, which begins at this heading: it now spans the
+            # heading alone, as the others do (LibreOffice loses some that span a section)
+            begin = starts[name]
+            after = begin.getnext()
+            while after is not None and after.tag == qn("w:bookmarkStart"):
+                after = after.getnext()
+            ident_of = begin.get(qn("w:id"))
+            end = next((e for e in body.iter(qn("w:bookmarkEnd"))
+                        if e.get(qn("w:id")) == ident_of), None)
+            if begin.getparent() is body and after is heading and end is not None:
+                (ppr.addnext(begin) if ppr is not None else heading.insert(0, begin))
+                heading.append(end)
+            marks[ident] = name
             continue
         if name != ident:
             begin, end = OxmlElement("w:bookmarkStart"), OxmlElement("w:bookmarkEnd")
             begin.set(qn("w:id"), str(next_id))
             begin.set(qn("w:name"), name)
             end.set(qn("w:id"), str(next_id))
-            ppr = heading.find(qn("w:pPr"))
             (ppr.addnext(begin) if ppr is not None else heading.insert(0, begin))
             heading.append(end)
             next_id += 1
