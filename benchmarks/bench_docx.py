@@ -13,7 +13,7 @@ import time
 from pathlib import Path
 
 from evidencegen import api
-from evidencegen.render.pipeline import Renderer
+from evidencegen.render.pipeline import Renderer, Sheet
 
 SAMPLES = Path(__file__).resolve().parent.parent / "samples"
 TODAY = dt.date(2026, 11, 22)
@@ -30,8 +30,9 @@ def docx_time(folder: Path, rounds: int = 3) -> float:
         start = time.perf_counter()
         files = {}
         for crit in chosen:
-            renderer.render(analysis, analysis.coverage[crit.id], False, TODAY, ("docx",))
-            files[crit.id] = f"{crit.id}.docx"
+            done = renderer.render(analysis, analysis.coverage[crit.id], False, TODAY,
+                                   ("docx",))
+            files[crit.id] = Sheet(crit.id, done.sections)
         renderer.render_sheet(analysis, files, TODAY, ("docx",))
         best = min(best, time.perf_counter() - start)
     return best

@@ -94,3 +94,49 @@ def test_a_centres_word_document_gives_styles_page_header_and_footer(tmp_path: P
     assert "This text is from the reference and must not appear." not in texts
     assert texts[0].startswith("5.2 Use mentoring techniques")
     assert "Guidance" in {p.style.name for p in d.paragraphs}  # evidencegen's own styles added
+
+
+def _paper_of(folder: Path, stem: str) -> tuple[tuple[int, int], tuple[str, str]]:
+    """The PDF's first page in points and the Word section's w:pgSz in twips."""
+    from docx.oxml.ns import qn
+
+    box = PdfReader(folder / f"{stem}.pdf").pages[0].mediabox
+    size = docx.Document(str(folder / f"{stem}.docx")).sections[0]._sectPr.find(qn("w:pgSz"))
+    return (round(float(box.width)), round(float(box.height))), (size.get(qn("w:w")),
+                                                                  size.get(qn("w:h")))
+
+
+def _build(tmp_path: Path, *extra: str) -> Path:
+    result = CliRunner().invoke(cli, ["build", str(SAMPLES / "complete"), "-o", str(tmp_path),
+                                      "-c", "5.2", *extra])
+    assert result.exit_code == 0, result.output
+    return tmp_path / "L4-017"
+
+
+def test_paper_is_a4_in_both_formats_by_default(tmp_path: Path) -> None:
+    folder = _build(tmp_path / "plain")
+    assert _paper_of(folder, "L4-017_435_5.2") == ((595, 842), ("11906", "16838"))
+    assert _paper_of(folder, "L4-017_435_evidence-location") == ((595, 842),
+                                                                 ("11906", "16838"))
+    branded = _build(tmp_path / "riverside", "--centre", str(RIVERSIDE))  # Letter reference
+    assert _paper_of(branded, "L4-017_435_5.2") == ((595, 842), ("11906", "16838"))
+
+
+def test_a_letter_centre_gets_letter_in_both_formats(tmp_path: Path) -> None:
+    centre = tmp_path / "centre"
+    shutil.copytree(RIVERSIDE.parent, centre)
+    (centre / "centre.yaml").write_text(RIVERSIDE.read_text() + "paper: letter\n")
+    folder = _build(tmp_path / "out", "--centre", str(centre / "centre.yaml"))
+    for stem in ("L4-017_435_5.2", "L4-017_435_evidence-location"):
+        assert _paper_of(folder, stem) == ((612, 792), ("12240", "15840"))
+
+
+def test_a_paper_centre_yaml_does_not_know_is_one_line_naming_it(tmp_path: Path) -> None:
+    bad = tmp_path / "centre.yaml"
+    bad.write_text("name: X\npaper: A5\n")
+    result = CliRunner().invoke(cli, ["build", str(SAMPLES / "part-way"), "-o",
+                                      str(tmp_path / "o"), "--centre", str(bad)])
+    assert result.exit_code == 2
+    assert result.stderr.strip().count("\n") == 0, result.stderr
+    assert "centre.yaml:2:" in result.stderr and "A4 or Letter" in result.stderr
+    assert not (tmp_path / "o").exists()

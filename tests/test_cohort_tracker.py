@@ -17,8 +17,11 @@ from openpyxl import load_workbook
 from evidencegen.cli import cli
 
 CENTRE = SAMPLES / "centres" / "riverside" / "centre.yaml"
-WORDS = {"not_started": "Not started", "in_progress": "In progress", "ready": "Ready",
-         "met": "Met", "signed_off": "Signed off"}
+WORDS = {"not_started": "\u25cb Not started", "in_progress": "\u25d0 In progress",
+         "ready": "\u25cf Ready for assessment", "met": "\u2713 Met (observed)",
+         "signed_off": "\u2714 Signed off by assessor"}
+FILLS = {"not_started": "EEF0F2", "in_progress": "FDF0D5", "ready": "E2EEF9", "met": "E4F4E8",
+         "signed_off": "1E6B3A"}
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
          "--disable-background-networking", "--disable-component-update", "--disable-sync"]
@@ -49,7 +52,8 @@ def test_xlsx_summary_has_headers_in_words_and_each_learners_states(out: Path) -
     ws = load_workbook(out / "cohort.xlsx")["Summary"]
     assert [c.value for c in ws[1]] == [
         "Learner", "Learner ID", "Result", "AC 1.1", "AC 5.2", "Criteria not started",
-        "Criteria in progress", "Criteria ready", "Criteria met", "Criteria signed off",
+        "Criteria in progress", "Criteria ready for assessment", "Criteria met (observed)",
+        "Criteria signed off by assessor",
         "Coverage report", "Document 1.1", "Document 5.2", "Folder", "Problem file",
         "Problem"]
     rows = {r["Learner ID"]: r for r in rows_of(ws)}
@@ -62,7 +66,25 @@ def test_xlsx_summary_has_headers_in_words_and_each_learners_states(out: Path) -
         assert row["AC 5.2"] == WORDS[states["5.2"]]
         assert row["Criteria not started"] == sum(s == "not_started" for s in states.values())
         assert row["Document 5.2"] == "5.2 (DOCX)"
-    assert rows["L4-017"]["AC 1.1"] == "Ready"
+    assert rows["L4-017"]["AC 1.1"] == "\u25cf Ready for assessment"
+
+
+def test_xlsx_state_cell_reads_symbol_and_words_on_the_states_fill(out: Path) -> None:
+    ws = load_workbook(out / "cohort.xlsx")["Summary"]
+    column = next(c.column for c in ws[1] if c.value == "AC 1.1")
+    row = next(r[0].row for r in ws.iter_rows(min_row=2) if r[1].value == "L4-017")
+    cell = ws.cell(row, column)
+    assert cell.value == "\u25cf Ready for assessment"
+    assert cell.fill.fgColor.rgb[-6:] == FILLS["ready"] == "E2EEF9"
+    assert cell.font.color.rgb[-6:] == "1B5E96"  # the badge's ink in the documents
+
+
+def test_csv_keeps_state_names_for_scripts_and_adds_symbol_and_words(out: Path) -> None:
+    import csv
+
+    rows = {r["learner_id"]: r for r in csv.DictReader((out / "cohort.csv").open())}
+    assert rows["L4-017"]["1.1"] == "ready"
+    assert rows["L4-017"]["1.1_label"] == "\u25cf Ready for assessment"
 
 
 def test_xlsx_all_criteria_sheet_shows_every_state_in_words(out: Path) -> None:
@@ -99,9 +121,8 @@ def test_xlsx_states_are_coloured_by_rules_that_match_their_words(out: Path) -> 
     for ws in load_workbook(out / "cohort.xlsx"):
         fills = {r.formula[0]: r.dxf.fill.bgColor.rgb[-6:] for cf in ws.conditional_formatting
                  for r in cf.rules}
-        assert fills == {'"Not started"': "EDEFF1", '"In progress"': "FFF4D6",
-                         '"Ready"': "E3F1FA", '"Met"': "E4F4E8", '"Signed off"': "1E6B3A"}
-        grey = [int(fills['"Not started"'][i:i + 2], 16) for i in (0, 2, 4)]
+        assert fills == {f'"{WORDS[s]}"': FILLS[s] for s in WORDS}
+        grey = [int(FILLS["not_started"][i:i + 2], 16) for i in (0, 2, 4)]
         assert max(grey) - min(grey) < 10  # neutral grey, not alarm red
         areas = {str(cf.sqref) for cf in ws.conditional_formatting}
         state_columns = [c.column_letter for c in ws[1] if str(c.value).startswith("AC ")]

@@ -165,7 +165,7 @@ def test_docx_contents_gives_each_section_a_page_reference_word_updates(built) -
     instr = [i.strip() for i in d.element.body.xpath(".//w:instrText/text()")]
     marks = set(d.element.body.xpath(".//w:bookmarkStart/@w:name"))
     refs = [i.split()[1] for i in instr if i.startswith("PAGEREF")]
-    assert refs[:2] == ["sec-evidence-map", "toc-sessions"] and set(refs) <= marks
+    assert refs[:2] == ["sec-evidence-map", "sec-sessions"] and set(refs) <= marks
     assert not any(i.startswith("TOC") for i in instr)  # no "Right-click to update"
     assert d.settings.element.xpath("./w:updateFields/@w:val") == ["true"]
     assert any(p.text == "Contents" for p in d.paragraphs)
@@ -177,8 +177,8 @@ def test_evidence_location_sheet_gives_document_sections_and_pages(built) -> Non
     rows = {r.cells[0].text: r for r in table.rows[1:]}
     assert len(rows) == 22
     evidence = rows["5.2"].cells[3].text.replace("\xa0", " ")
-    assert "L4-100_435_5.2.pdf: Evidence map (p. 1" in evidence
-    assert "Session records (p. " in evidence
+    assert "L4-100_435_5.2.docx: Evidence map (PDF p. 1" in evidence
+    assert "Session records (PDF p. " in evidence
     assert "sessions/2026-04-01-a.md" in evidence
     assert rows["5.2"].cells[2].text == "\u25cf Ready for assessment"  # symbol and words
     assert rows["4.1"].cells[3].text == "No evidence yet."
@@ -186,4 +186,4 @@ def test_evidence_location_sheet_gives_document_sections_and_pages(built) -> Non
     reader = PdfReader(str(built["draft"] / "L4-100_435_5.2.pdf"))
     session_page = next(i for i, p in enumerate(reader.pages, 1)
                         if "Session records" in p.extract_text())
-    assert f"Session records (p. {session_page}" in evidence
+    assert f"Session records (PDF p. {session_page}" in evidence

@@ -129,7 +129,7 @@ def file_stem(learner: Learner, criteria: CriteriaSet, criterion: Criterion) -> 
 
 def build(folder: Path, options: BuildOptions) -> BuildResult:
     """Build the documents and coverage.json for one learner into OUT/<safe learner id>/."""
-    from evidencegen.render.pipeline import Renderer  # heavy: WeasyPrint, python-docx
+    from evidencegen.render.pipeline import Renderer, Sheet  # heavy: WeasyPrint, python-docx
 
     out = options.out.resolve()
     today = options.today or _today()
@@ -146,14 +146,14 @@ def build(folder: Path, options: BuildOptions) -> BuildResult:
     target = out / safe_id(learner.learner_id, learner.folder / "learner.yaml")
     renderer = Renderer(options.templates, options.pdf_variant, _centre(options))
     files: dict[str, bytes] = {}
-    documents: dict[str, str] = {}
+    documents: dict[str, Sheet] = {}
     for crit in chosen:
         stem = file_stem(learner, criteria, crit)
         rendered = renderer.render(analysis, analysis.coverage[crit.id], options.final, today,
                                    options.formats)
-        for fmt, data in rendered.items():
+        for fmt, data in rendered.files.items():
             files[f"{stem}.{fmt}"] = data
-        documents[crit.id] = f"{stem}.{'pdf' if 'pdf' in rendered else 'docx'}"
+        documents[crit.id] = Sheet(stem, rendered.sections)
     sheet = renderer.render_sheet(analysis, documents, today, options.formats)
     sheet_stem = f"{safe_id(learner.learner_id)}_{safe_id(criteria.unit.number)}_evidence-location"
     for fmt, data in sheet.items():

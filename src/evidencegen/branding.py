@@ -1,10 +1,12 @@
-"""Centre branding from centre.yaml: name, logo, colour, body font and footer text.
+"""Centre branding from centre.yaml: name, logo, colour, body font, footer text and paper.
 
 One template source serves both formats, so branding reaches them as template values: the
 PDF through CSS custom properties, the Word document through the same values read by the
 converter. A colour that would fail WCAG AA contrast on white is darkened until it passes.
 A Word reference document is checked (size, zip) and reduced to its look (render/reference.py)
 when centre.yaml is read, so a broken one stops the run before anything is written.
+Paper is A4 unless the centre says ``paper: Letter``; a reference document's own page size
+never changes it.
 """
 
 from __future__ import annotations
@@ -25,6 +27,17 @@ AA_NORMAL = 4.5
 _HEX = re.compile(r"^#?([0-9a-fA-F]{6})$")
 
 
+PAPERS = ("A4", "Letter")
+
+
+def _paper(value: object) -> str:
+    text = _text(value).strip()
+    found = next((p for p in PAPERS if p.lower() == text.lower()), None)
+    if found is None:
+        raise ValueError("should be A4 or Letter")
+    return found
+
+
 def _colour(value: object) -> str:
     m = _HEX.match(_text(value))
     if not m:
@@ -41,6 +54,7 @@ class CentreFile(BaseModel):
     font: Text | None = None
     footer: Text | None = None
     word_reference: Text | None = None
+    paper: Annotated[str, BeforeValidator(_paper)] = "A4"
     signing_key: Text | None = None  # read by signing.py; never a branding value
 
 
@@ -79,6 +93,7 @@ class Centre:
     logo: Path | None
     folder: Path
     word_reference: Path | None = None
+    paper: str = "A4"  # one of PAPERS: the PDF's @page size and the Word section's page
 
     @property
     def logo_uri(self) -> str:
@@ -115,4 +130,4 @@ def load_centre(path: Path) -> Centre:
 
         reference_blank(reference)  # checked (size, zip) and emptied now, before any output
     return Centre(info.name, accessible(info.colour), info.colour, font, info.footer, logo,
-                  path.parent.resolve(), reference)
+                  path.parent.resolve(), reference, info.paper)

@@ -103,7 +103,7 @@ def html_report(analysis: Analysis, acs: list[str], today: dt.date,
     ``evidence_count``, and each quoted sentence its ``element_name``; the design tokens
     come with every render.
     """
-    from evidencegen.render.environment import make_environment, render_template
+    from evidencegen.render.environment import environment, render_template
 
     outcomes = []
     for outcome in analysis.criteria.outcomes:
@@ -117,5 +117,5 @@ def html_report(analysis: Analysis, acs: list[str], today: dt.date,
         "counts": {s: sum(1 for c in shown if c.status == s) for s in STATE_LABELS},
         "centre": centre,
     }
-    html, _ = render_template(make_environment(templates), ["report.html.j2"], context)
+    html, _ = render_template(environment(templates), ["report.html.j2"], context)
     return html

@@ -1,11 +1,13 @@
 """The cohort trackers a batch leaves in OUT: CSV and JSON for machines, XLSX and HTML for people.
 
-The CSV keeps snake_case headers and the raw state names a script matches on. The XLSX is
-what a centre administrator opens and prints: headers in words, the state's words in each
-cell (coloured by conditional formats, never by colour alone), a frozen header row, filters,
-landscape printing one page wide with the header row on every page, relative links to each
-learner's report and documents, and the centre's name and colour. Every text cell of either
-is inert: a cell that starts like a formula stays text.
+The CSV keeps snake_case headers and the raw state names a script matches on, and beside
+them each state's symbol and words (``1.1_label``: "● Ready for assessment"). The XLSX is
+what a centre administrator opens and prints: headers in words, the state's symbol and words
+in each cell as the documents show them (render/tokens.py), in the state's colours (a fill,
+and conditional formats that follow an edited cell; never colour alone), a frozen header
+row, filters, landscape printing one page wide with the header row on every page, relative
+links to each learner's report and documents, and the centre's name and colour. Every
+text cell of either is inert: a cell that starts like a formula stays text.
 """
 
 from __future__ import annotations
@@ -20,26 +22,29 @@ from pathlib import Path, PurePath
 from typing import TYPE_CHECKING, Any
 
 from evidencegen import __version__
+from evidencegen.coverage import STATE_LABELS
 from evidencegen.errors import EvidencegenError
 from evidencegen.output import safe_id, write_all
+from evidencegen.render.tokens import STATE_ORDER, STATES
 
 if TYPE_CHECKING:
     from evidencegen.batch import Outcome
     from evidencegen.branding import Centre
     from evidencegen.criteria import CriteriaSet
 
-STATE_ORDER = ("not_started", "in_progress", "ready", "met", "signed_off")
 LETTERS = {"not_started": "NS", "in_progress": "IP", "ready": "R", "met": "M", "signed_off": "SO"}
-# The words a state shows in the XLSX, and its colours (fill, ink): neutral grey for not
-# started (nobody has judged it yet: no alarm), amber in progress, blue ready, green met,
-# solid green signed off. Each ink passes WCAG AA on its fill.
-XLSX_STATES = {
-    "not_started": ("Not started", "EDEFF1", "4A5560"),
-    "in_progress": ("In progress", "FFF4D6", "7A4F00"),
-    "ready": ("Ready", "E3F1FA", "115E8A"),
-    "met": ("Met", "E4F4E8", "1E6B3A"),
-    "signed_off": ("Signed off", "1E6B3A", "FFFFFF"),
-}
+
+
+def _xlsx_states() -> dict[str, tuple[str, str, str]]:
+    """Each state's cell text (symbol and words), fill and ink, from the design tokens that
+    the documents and HTML reports use: neutral grey for not started (nobody has judged it
+    yet: no alarm), amber in progress, blue ready, green met, solid green signed off."""
+    return {name: (f"{s['symbol']} {s['label']}", s["bg"].lstrip("#").upper(),
+                   s["ink"].lstrip("#").upper())
+            for name, s in ((n, {"label": STATE_LABELS[n], **STATES[n]}) for n in STATE_ORDER)}
+
+
+XLSX_STATES = _xlsx_states()
 RESULT_WORDS = {"built": "Built", "skipped": "Unchanged", "failed": "Failed"}
 DEFAULT_HEADER_FILL = "123B5C"
 FONT = "Calibri"  # openpyxl's body font; LibreOffice shows it as the metric-equal Carlito
@@ -210,10 +215,14 @@ def write_tracker(out: Path, outcomes: list[Outcome], focus: list[str] | None = 
                         **counts, "problem_file": r.problem.file if r.problem else ""})
     buf = io.StringIO()
     # no built/skipped column: a rerun that skips learners gives the same CSV as a full run
-    fields = ["learner_id", "name", "folder", "error", *acs, *STATE_ORDER, "problem_file"]
+    labels = [f"{ac}_label" for ac in acs]
+    fields = ["learner_id", "name", "folder", "error", *acs, *STATE_ORDER, "problem_file",
+              *labels]
     writer = csv.DictWriter(buf, fieldnames=fields, lineterminator="\n")
     writer.writeheader()
-    writer.writerows({k: csv_text(v) for k, v in rec.items()} for rec in records)
+    writer.writerows({**{k: csv_text(v) for k, v in rec.items()},
+                      **{f"{ac}_label": XLSX_STATES[rec[ac]][0] if rec[ac] else ""
+                         for ac in acs}} for rec in records)
     errors = [{"folder": r.folder, "learner_id": r.outcome.learner_id, "error": r.outcome.error}
               for r in rows if r.outcome.result == "failed"]
     titles = {c.id: c.text for c in criteria.all_criteria()} if criteria else {}
@@ -231,7 +240,7 @@ def write_tracker(out: Path, outcomes: list[Outcome], focus: list[str] | None = 
 def _tracker_html(rows: list[_Row], acs: list[str], focus: list[str], unit: str,
                   centre: Centre | None = None) -> str:
     from evidencegen.coverage import STATE_LABELS
-    from evidencegen.render.environment import make_environment, render_template
+    from evidencegen.render.environment import environment, render_template
 
     learners = []
     for r in rows:
@@ -247,7 +256,7 @@ def _tracker_html(rows: list[_Row], acs: list[str], focus: list[str], unit: str,
     context = {"learners": learners, "criteria": acs, "labels": STATE_LABELS,
                "letters": LETTERS, "ranks": {s: i for i, s in enumerate(STATE_ORDER)},
                "unit": unit, "version": __version__, "centre": centre}
-    html, _ = render_template(make_environment(None), ["cohort.html.j2"], context)
+    html, _ = render_template(environment(None), ["cohort.html.j2"], context)
     return html
 
 
@@ -268,7 +277,7 @@ def _who(row: _Row) -> list[Cell]:
 
 def _state(row: _Row, ac: str) -> Cell:
     status = row.outcome.statuses.get(ac)
-    return (XLSX_STATES[status][0] if status else "", None)
+    return (XLSX_STATES[status][0] if status in XLSX_STATES else status or "", None)
 
 
 def _summary_sheet(rows: list[_Row], focus: list[str], titles: dict[str, str]
@@ -277,8 +286,8 @@ def _summary_sheet(rows: list[_Row], focus: list[str], titles: dict[str, str]
     every criterion by state, links to the report and documents, and what failed where."""
     columns = [
         _Column("Learner", 22), _Column("Learner ID", 11), _Column("Result", 10),
-        *(_Column(f"AC {ac}", 11, "state", titles.get(ac, "")) for ac in focus),
-        *(_Column(f"Criteria {XLSX_STATES[s][0].lower()}", 9, "count") for s in STATE_ORDER),
+        *(_Column(f"AC {ac}", 12, "state", titles.get(ac, "")) for ac in focus),
+        *(_Column(f"Criteria {STATE_LABELS[s].lower()}", 11, "count") for s in STATE_ORDER),
         _Column("Coverage report", 11, "link"),
         *(_Column(f"Document {ac}", 11, "link") for ac in focus),
         _Column("Folder", 14, "wrap"), _Column("Problem file", 20, "wrap"),
@@ -306,7 +315,7 @@ def _criteria_sheet(rows: list[_Row], acs: list[str], titles: dict[str, str]
                     ) -> tuple[str, list[_Column], list[list[Cell]]]:
     """Every criterion's state for every learner: the grid an internal verifier reads."""
     columns = [_Column("Learner", 22), _Column("Learner ID", 11),
-               *(_Column(f"AC {ac}", 8.5, "state", titles.get(ac, "")) for ac in acs)]
+               *(_Column(f"AC {ac}", 11, "state", titles.get(ac, "")) for ac in acs)]
     return "All criteria", columns, [[*_who(r), *(_state(r, ac) for ac in acs)] for r in rows]
 
 
@@ -359,6 +368,7 @@ def _fill_sheet(ws: Any, columns: list[_Column], values: list[list[Cell]], rows:
     ws.row_dimensions[1].height = _height(columns, [c.header for c in columns], 2)
 
     link_font = Font(name=FONT, color="0B5394", underline="single")
+    state_of = {words: state for state, (words, _, _) in XLSX_STATES.items()}
     failed_font = Font(name=FONT, bold=True, color="9B1C1C")
     for r, (row, cells) in enumerate(zip(rows, values, strict=True), start=2):
         for c, (column, (value, link)) in enumerate(zip(columns, cells, strict=True), start=1):
@@ -368,6 +378,11 @@ def _fill_sheet(ws: Any, columns: list[_Column], values: list[list[Cell]], rows:
             cell.alignment = Alignment(vertical="top", wrap_text=column.kind in ("wrap", "state"),
                                        horizontal="center" if column.kind in ("state", "count")
                                        else "left")
+            state = state_of.get(value) if column.kind == "state" else None
+            if state:  # its colours in the cell too, for viewers that skip the rules below
+                words, fill, ink = XLSX_STATES[state]
+                cell.fill = PatternFill("solid", fgColor=fill)
+                cell.font = Font(name=FONT, color=ink, bold=state == "signed_off")
             if link:
                 cell.hyperlink = link  # relative to the workbook, which sits in OUT
                 cell.font = link_font

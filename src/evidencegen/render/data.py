@@ -41,7 +41,7 @@ from evidencegen.render.context import (
     Source,
     TechniqueRow,
 )
-from evidencegen.render.tokens import css_variables, state_badge_css, tokens
+from evidencegen.render.tokens import css_variables, page_css, state_badge_css, tokens
 from evidencegen.schema import Decision, Declaration
 from evidencegen.signing import Verification
 
@@ -176,7 +176,8 @@ def template_data(context: Mapping[str, Any]) -> dict[str, Any]:
     centre = context.get("centre")
     values = tokens(centre if isinstance(centre, Centre) else None)
     data.setdefault("tokens", copy(values))
-    data.setdefault("design_css", Markup(css_variables(values) + "\n" + state_badge_css(values)))
+    data.setdefault("design_css", Markup(css_variables(values) + "\n" + state_badge_css(values)
+                                         + "\n" + page_css(values)))
     return data
 
 

@@ -25,7 +25,7 @@ from pathlib import Path
 import lxml.html
 from docx import Document
 from docx.document import Document as DocxDocument
-from docx.shared import Cm
+from docx.shared import Cm, Inches
 from lxml.html import HtmlElement
 
 from evidencegen.docx_reader import OUTPUT_MARK
@@ -50,6 +50,7 @@ INLINE = {"span", "strong", "b", "em", "i", "u", "s", "del", "ins", "sub", "sup"
           "bdi", "bdo", "wbr", "data"}
 KNOWN = BLOCK | INLINE | {"html", "head", "body", "title", "meta", "link", "style", "img"}
 PAGE_A4 = (Cm(21.0), Cm(29.7))
+PAGES = {"A4": PAGE_A4, "Letter": (Inches(8.5), Inches(11))}  # centre.yaml's paper
 TIMEOUT_SECONDS = 60
 
 
@@ -268,13 +269,19 @@ def _convert(html: str, reference: bytes, when: dt.datetime) -> bytes:
 
 def render_docx(html: str, generated: dt.datetime,
                 transform: Callable[[DocxDocument], None] | None = None,
-                images: tuple[Path, ...] = (), reference: Path | None = None) -> bytes:
-    """Convert a rendered evidence template to a .docx, returned as bytes."""
+                images: tuple[Path, ...] = (), reference: Path | None = None,
+                pages: dict[str, int] | None = None) -> bytes:
+    """Convert a rendered evidence template to a .docx, returned as bytes.
+
+    ``pages`` (an h2's id -> its page in the PDF laid out from the same HTML) becomes the
+    shown value of the contents' page fields; see ``layout.finish``.
+    """
     root = lxml.html.document_fromstring(html)
     colour = _meta(root, "evidencegen-colour").lstrip("#").upper() or NAVY
     if not re.fullmatch(r"[0-9A-F]{6}", colour):
         colour = NAVY
     font = _meta(root, "evidencegen-font") or FONT
+    page = PAGES.get(_meta(root, "evidencegen-paper"), PAGE_A4)  # never the reference's size
     when = _created(root) or generated
     header = root.find(".//header")
     footer = root.find(".//footer")
@@ -296,7 +303,7 @@ def render_docx(html: str, generated: dt.datetime,
     blank = reference_blank(reference) if reference is not None else _styled_blank(colour, font)
     data = _convert(lxml.html.tostring(root, encoding="unicode"), blank, when)
     doc = Document(io.BytesIO(data))
-    layout.finish(doc, plan, running, colour, PAGE_A4, own=reference is None)
+    layout.finish(doc, plan, running, colour, page, own=reference is None, pages=pages)
     props = doc.core_properties
     props.title = title
     props.author = meta["author"]

@@ -8,7 +8,9 @@ only ever with the plain data ``render.data`` makes (see render/sandbox.py for t
 
 from __future__ import annotations
 
+import os
 import traceback
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -45,6 +47,39 @@ def make_environment(user_dir: Path | None) -> Sandbox:
     )
     env.filters["longdate"] = lambda d: f"{d.day} {d:%B %Y}" if d else "no date"
     return env
+
+
+def fingerprint(user_dir: Path | None) -> tuple[tuple[str, int, int], ...]:
+    """Every file of the template folders with its modification time and size."""
+    found = []
+    for folder in search_path(user_dir):
+        for root, dirs, files in os.walk(folder):  # symlinked folders are not followed
+            dirs.sort()
+            for name in sorted(files):
+                path = os.path.join(root, name)
+                try:
+                    info = os.stat(path)
+                except OSError:
+                    continue
+                found.append((path, info.st_mtime_ns, info.st_size))
+    return tuple(found)
+
+
+@lru_cache(maxsize=8)
+def _environment(user_dir: Path | None, stamp: tuple[tuple[str, int, int], ...]) -> Sandbox:
+    return make_environment(user_dir)
+
+
+def environment(user_dir: Path | None) -> Sandbox:
+    """The environment for these template folders, made once per process for each state of
+    their files: a batch worker compiles each template once for all its learners, and a
+    template edited between two builds is compiled again rather than served stale.
+
+    Templates are rendered only with frozen copies of the data (render.data), so nothing a
+    render does is seen by the next one through the shared environment.
+    """
+    folder = user_dir.resolve() if user_dir is not None else None
+    return _environment(folder, fingerprint(folder))
 
 
 def find_file(name: str, user_dir: Path | None) -> Path:

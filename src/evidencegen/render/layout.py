@@ -499,8 +499,16 @@ def _tables(doc: DocxDocument, tables: list[HtmlElement], colour: str) -> None:
                     col += span
 
 
-def _contents(doc: DocxDocument, headings: list[tuple[str, str]]) -> None:
-    """The contents: each section with a PAGEREF field to its heading's bookmark."""
+def _contents(doc: DocxDocument, headings: list[tuple[str, str]], marks: dict[str, str],
+              pages: dict[str, int]) -> None:
+    """The contents: each section with a PAGEREF field to its heading's bookmark.
+
+    A field shows the value saved with it until it is updated. That value is the section's
+    page in the PDF laid out from the same HTML when one was (else "\u2013"), so the
+    contents reads sensibly at once; Word's own pagination may differ (other fonts and
+    line breaking), and ``updateFields`` makes Word recount every field when the file
+    opens (LibreOffice recounts them itself).
+    """
     body = doc.element.body
     blocks = _between(body, "contents")
     if not blocks:
@@ -513,7 +521,6 @@ def _contents(doc: DocxDocument, headings: list[tuple[str, str]]) -> None:
     anchor = title
     section = doc.sections[0]
     width = section.page_width - section.left_margin - section.right_margin
-    marks = _heading_marks(body, [ident for ident, _ in headings])
     for ident, text in headings:
         if ident not in marks:
             continue
@@ -526,14 +533,20 @@ def _contents(doc: DocxDocument, headings: list[tuple[str, str]]) -> None:
         p.paragraph_format.tab_stops.add_tab_stop(width, WD_TAB_ALIGNMENT.RIGHT,
                                                   WD_TAB_LEADER.DOTS)
         p.add_run(f"{text}\t")
-        _fld(p, f"PAGEREF {marks[ident]} \\h", "\u2013")
+        shown = pages.get(ident)
+        _fld(p, f"PAGEREF {marks[ident]} \\h", str(shown) if shown else "\u2013")
     update_fields_on_open(doc)
 
 
+def heading_mark(ident: str) -> str:
+    """The bookmark a heading with id ``ident`` has in the Word document: what the contents'
+    PAGEREF fields and the location sheet's links point at."""
+    return ident if ident.startswith("sec-") else f"sec-{ident}"
+
+
 def _heading_marks(body: Any, idents: list[str]) -> dict[str, str]:
-    """A bookmark around each heading's own text, for PAGEREF to point at: ``sec-ID``, or
-    ``toc-ID`` where ``sec-ID`` already names a whole section (a bookmark that spans pages
-    gives LibreOffice "Error: Reference source not found")."""
+    """A bookmark ``sec-ID`` around each heading's own text, for PAGEREF to point at (or
+    the section's own ``sec-ID`` bookmark when the heading's id is its section's name)."""
     starts = {b.get(qn("w:name")): b for b in body.iter(qn("w:bookmarkStart"))}
     next_id = max((int(b.get(qn("w:id"), "0")) for b in starts.values()), default=0) + 1
     marks: dict[str, str] = {}
@@ -541,22 +554,33 @@ def _heading_marks(body: Any, idents: list[str]) -> dict[str, str]:
         start = starts.get(ident)
         if start is None:
             continue
-        name = ident if ident.startswith("sec-") else f"sec-{ident}"
-        if name in starts and name != ident:
-            name = f"toc-{ident.removeprefix('sec-')}"
-            if name in starts:
-                continue
+        name = heading_mark(ident)
         heading = start.getnext()
         while heading is not None and heading.tag != qn("w:p"):
             heading = heading.getnext()
         if heading is None:
+            continue
+        ppr = heading.find(qn("w:pPr"))
+        if name in starts and name != ident:
+            # the section's own bookmark, which begins at this heading: it now spans the
+            # heading alone, as the others do (LibreOffice loses some that span a section)
+            begin = starts[name]
+            after = begin.getnext()
+            while after is not None and after.tag == qn("w:bookmarkStart"):
+                after = after.getnext()
+            ident_of = begin.get(qn("w:id"))
+            end = next((e for e in body.iter(qn("w:bookmarkEnd"))
+                        if e.get(qn("w:id")) == ident_of), None)
+            if begin.getparent() is body and after is heading and end is not None:
+                (ppr.addnext(begin) if ppr is not None else heading.insert(0, begin))
+                heading.append(end)
+            marks[ident] = name
             continue
         if name != ident:
             begin, end = OxmlElement("w:bookmarkStart"), OxmlElement("w:bookmarkEnd")
             begin.set(qn("w:id"), str(next_id))
             begin.set(qn("w:name"), name)
             end.set(qn("w:id"), str(next_id))
-            ppr = heading.find(qn("w:pPr"))
             (ppr.addnext(begin) if ppr is not None else heading.insert(0, begin))
             heading.append(end)
             next_id += 1
@@ -574,7 +598,11 @@ def update_fields_on_open(doc: DocxDocument) -> None:
 
 
 def finish(doc: DocxDocument, plan: Plan, running: Running, colour: str,
-           page: tuple[Any, Any], own: bool = True) -> None:
+           page: tuple[Any, Any], own: bool = True, pages: dict[str, int] | None = None) -> None:
+    """Everything pandoc cannot do; every h2 gets its ``sec-ID`` bookmark (heading_mark).
+
+    ``pages`` (h2 id -> page in the PDF of the same HTML) fills the contents' page fields.
+    """
     body = doc.element.body
     headings = {s.style_id for s in doc.styles
                 if s.type == WD_STYLE_TYPE.PARAGRAPH and s.name
@@ -584,8 +612,9 @@ def finish(doc: DocxDocument, plan: Plan, running: Running, colour: str,
     _tables(doc, plan.tables, colour)
     _rows(body)
     _keep_together(body, plan.keep)
+    marks = _heading_marks(body, [ident for ident, _ in plan.headings])
     if plan.contents:
-        _contents(doc, plan.headings)
+        _contents(doc, plan.headings, marks, pages or {})
 
 
 def write_manifest(doc: DocxDocument, manifest: dict[str, Any]) -> None:

@@ -7,6 +7,7 @@ configuration are kept for the life of the process: a batch worker parses them o
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -57,29 +58,41 @@ def render_pdf(html: str, base_dir: Path, stylesheet: Path, roots: tuple[Path, .
     Tagged PDF/UA-1 by default (screen readers follow its structure); PDF/A-3b for
     archiving; "none" for a plain PDF.
     """
-    return render_pdf_sections(html, base_dir, stylesheet, roots, variant)[0]
+    return lay_out_pdf(html, base_dir, stylesheet, roots, variant).data
 
 
-Sections = dict[str, tuple[int, int]]
+@dataclass(frozen=True)
+class LaidOut:
+    """A PDF and where its layout put things: the page of each id (its named destination)."""
+
+    data: bytes
+    anchors: dict[str, int]  # id -> page number, from 1
+    pages: int
 
 
-def render_pdf_sections(html: str, base_dir: Path, stylesheet: Path, roots: tuple[Path, ...],
-                        variant: str = "pdf/ua-1") -> tuple[bytes, Sections]:
-    """The PDF, and the pages each top-level section (h2) runs over, from the layout."""
+def lay_out_pdf(html: str, base_dir: Path, stylesheet: Path, roots: tuple[Path, ...],
+                variant: str = "pdf/ua-1") -> LaidOut:
+    """The PDF, and the page every element with an id landed on.
+
+    A link to another file (the location sheet's links to the documents beside it) stays
+    relative, as written in the template: WeasyPrint would make it an absolute file URL
+    into the template folder, which is no place a reader's copy has.
+    """
     css = _stylesheet(stylesheet.resolve(), stylesheet.stat().st_mtime_ns, roots)
+    base = base_dir.resolve().as_uri() + "/"
     try:
         document = HTML(
             string=html, base_url=str(base_dir) + "/", url_fetcher=ConfinedFetcher(roots)
         ).render(stylesheets=[css], font_config=font_config())
+        for page in document.pages:
+            page.links[:] = [(kind, target[len(base):] if kind == "external"
+                              and target.startswith(base) else target, rect, box)
+                             for kind, target, rect, box in page.links]
         data = document.write_pdf(pdf_variant=None if variant == "none" else variant)
     except Exception as exc:  # WeasyPrint raises many kinds; all mean "could not lay out"
         raise RenderError(f"could not lay out the PDF: {type(exc).__name__}: {exc}") from exc
-    tree = document.make_bookmark_tree()
-    tops = tree[0][2] if len(tree) == 1 else tree  # under the document's h1, if there is one
-    starts = [(label, target[0] + 1) for label, target, _, _ in tops]
-    last = len(document.pages)
-    sections: Sections = {}
-    for i, (label, start) in enumerate(starts):
-        end = starts[i + 1][1] if i + 1 < len(starts) else last
-        sections[label] = (start, max(start, end))
-    return data, sections
+    anchors: dict[str, int] = {}
+    for number, page in enumerate(document.pages, start=1):
+        for name in page.anchors:
+            anchors.setdefault(name, number)
+    return LaidOut(data, anchors, len(document.pages))

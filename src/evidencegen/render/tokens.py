@@ -54,7 +54,7 @@ SIZES: dict[str, str] = {
     "h1": "19pt", "h2": "13.5pt", "h3": "11pt",
 }
 SPACING: dict[str, str] = {"block": "2mm", "section": "7mm", "write-line": "8mm"}
-PAGE = {"size": "A4", "margin": "26mm 18mm 22mm 18mm"}
+PAGE = {"size": "A4", "margin": "26mm 18mm 22mm 18mm"}  # size: the centre's paper, else A4
 
 
 def tokens(centre: Centre | None = None) -> dict[str, Any]:
@@ -72,13 +72,16 @@ def tokens(centre: Centre | None = None) -> dict[str, Any]:
       ``font_stack``: the CSS list with fallbacks.
     - ``sizes``: ``body``, ``small``, ``tiny``, ``running``, ``h1``, ``h2``, ``h3`` in pt.
     - ``spacing``: ``block``, ``section``, ``write-line`` (height of one ruled line) in mm.
-    - ``page``: ``size`` ("A4") and ``margin`` (CSS shorthand, top right bottom left).
+    - ``page``: ``size`` ("A4", or "Letter" when centre.yaml says ``paper: Letter``) and
+      ``margin`` (CSS shorthand, top right bottom left).
     - ``centre``: ``name``, ``footer`` and ``logo`` (file name) or None without a centre.
     """
     colours = dict(BASE)
     font, stack = "Liberation Sans", FONT
     about = None
+    page = dict(PAGE)
     if centre is not None:
+        page["size"] = centre.paper
         colours["brand"] = centre.colour
         if centre.font:
             font, stack = centre.font, f'"{centre.font}", {FONT}'
@@ -92,7 +95,7 @@ def tokens(centre: Centre | None = None) -> dict[str, Any]:
         "font_stack": stack,
         "sizes": dict(SIZES),
         "spacing": dict(SPACING),
-        "page": dict(PAGE),
+        "page": page,
         "centre": about,
     }
 
@@ -110,6 +113,11 @@ def css_variables(values: dict[str, Any]) -> str:
     props += [f"--size-{k}: {v};" for k, v in values["sizes"].items()]
     props += [f"--space-{k}: {v};" for k, v in values["spacing"].items()]
     return ":root { " + " ".join(props) + " }"
+
+
+def page_css(values: dict[str, Any]) -> str:
+    """The paper size as an ``@page`` rule (the margins and running text are in style.css)."""
+    return f"@page {{ size: {values['page']['size']}; }}"
 
 
 def state_badge_css(values: dict[str, Any]) -> str:
