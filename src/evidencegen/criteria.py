@@ -222,7 +222,7 @@ def apply_overrides(cs: CriteriaSet, path: Path) -> CriteriaSet:
     The file maps criterion id -> rule id -> {min, max, level}:  "5.2": {techniques_across_
     sessions: {min: 4}}. Anything it names must exist, so a typo cannot pass silently.
     """
-    from evidencegen.readers import read_text  # readers imports this module
+    from evidencegen.inputs import read_text
 
     data, lines = load_yaml(read_text(path, CriteriaError), path, CriteriaError)
     if data is None:

@@ -19,8 +19,9 @@ from pathlib import Path
 from typing import Any
 
 from evidencegen.api import BuildOptions
-from evidencegen.batch import Outcome, _failed, build_one
+from evidencegen.batch import _failed, build_one
 from evidencegen.errors import EvidencegenError
+from evidencegen.models import Outcome
 from evidencegen.text import plural
 
 # spaCy's pipeline is not safe to share between threads building at once (its string

@@ -97,7 +97,7 @@ def key_path(centre: Path | None) -> Path | None:
     """The key the centre named: centre.yaml's ``signing_key``, else $EVIDENCEGEN_SIGNING_KEY."""
     if centre is not None:
         from evidencegen.branding import CentreFile
-        from evidencegen.readers import read_text
+        from evidencegen.inputs import read_text
         from evidencegen.schema import validate
         from evidencegen.yamlio import load_yaml
 

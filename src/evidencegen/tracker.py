@@ -24,9 +24,9 @@ from evidencegen.errors import EvidencegenError
 from evidencegen.output import safe_id, write_all
 
 if TYPE_CHECKING:
-    from evidencegen.batch import Outcome
     from evidencegen.branding import Centre
     from evidencegen.criteria import CriteriaSet
+    from evidencegen.models import Outcome
 
 STATE_ORDER = ("not_started", "in_progress", "ready", "met", "signed_off")
 LETTERS = {"not_started": "NS", "in_progress": "IP", "ready": "R", "met": "M", "signed_off": "SO"}
@@ -116,7 +116,7 @@ def _learner_facts(cohort: Path | None, outcome: Outcome) -> tuple[str, str]:
     if (name and learner_id) or cohort is None:
         return name, learner_id
     from evidencegen.errors import LearnerError
-    from evidencegen.readers import read_text
+    from evidencegen.inputs import read_text
     from evidencegen.yamlio import load_yaml
 
     path = cohort / outcome.folder / "learner.yaml"
@@ -230,7 +230,7 @@ def write_tracker(out: Path, outcomes: list[Outcome], focus: list[str] | None = 
 
 def _tracker_html(rows: list[_Row], acs: list[str], focus: list[str], unit: str,
                   centre: Centre | None = None) -> str:
-    from evidencegen.coverage import STATE_LABELS
+    from evidencegen.models import STATE_LABELS
     from evidencegen.render.environment import make_environment, render_template
 
     learners = []

@@ -26,8 +26,7 @@ if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
 
     from evidencegen.criteria import Criterion
-    from evidencegen.mapping import CriterionMap
-    from evidencegen.readers import Block, Learner, Note
+    from evidencegen.models import Block, CriterionMap, Learner, Note
 
 _STRONG_CUES = {"unlike", "whereas", "while", "compare", "similar", "both", "differ", "than",
                 "other_hand", "like", "opposite"}
@@ -231,7 +230,7 @@ def _context_model(block: Block, models: dict[str, str]) -> str | None:
 
 
 def map_models(cmap: CriterionMap, notes: list[Note], learner: Learner | None) -> None:
-    from evidencegen.mapping import Comparison, Hit
+    from evidencegen.models import Comparison, Hit
 
     crit = cmap.criterion
     _, _, comparing = _sets(crit)

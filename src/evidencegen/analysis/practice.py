@@ -18,8 +18,7 @@ from evidencegen.analysis.patterns import Match, PatternSet, per_criterion, wron
 
 if TYPE_CHECKING:
     from evidencegen.criteria import Criterion
-    from evidencegen.mapping import CriterionMap
-    from evidencegen.readers import Block, Learner, Note
+    from evidencegen.models import Block, CriterionMap, Learner, Note
 
 _WORD = re.compile(r"[\w'’]+")
 _ADMISSION = {"admit", "apologise", "apologize", "sorry", "own", "honest", "say", "tell",
@@ -98,7 +97,7 @@ def judge_sentence(criterion: Criterion, doc, who: Who, plan: bool = False,
 
 
 def map_practice(cmap: CriterionMap, notes: list[Note], learner: Learner | None) -> None:
-    from evidencegen.mapping import Hit, Rejected
+    from evidencegen.models import Hit, Rejected
 
     crit = cmap.criterion
     for note in notes:

@@ -13,10 +13,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from evidencegen import __version__
-from evidencegen.coverage import CriterionCoverage
 from evidencegen.criteria import CriteriaSet, Criterion, Element, Outcome
-from evidencegen.mapping import Hit
-from evidencegen.readers import Learner, Note
+from evidencegen.models import CriterionCoverage, Hit, Learner, Note
 
 MAX_PER_CELL = 3
 ASPECTS = (("how", "How it works"), ("strengths", "Strengths"),

@@ -22,7 +22,6 @@ from typing import Any
 from markupsafe import Markup
 
 from evidencegen.branding import Centre
-from evidencegen.coverage import CriterionCoverage, RuleResult, evidence_count
 from evidencegen.criteria import (
     CriteriaSet,
     Criterion,
@@ -32,8 +31,17 @@ from evidencegen.criteria import (
     Unit,
     Wording,
 )
-from evidencegen.mapping import Comparison, CriterionMap, Hit, Rejected
-from evidencegen.readers import Learner, Note
+from evidencegen.models import (
+    Comparison,
+    CriterionCoverage,
+    CriterionMap,
+    Hit,
+    Learner,
+    Note,
+    Rejected,
+    RuleResult,
+    evidence_count,
+)
 from evidencegen.render.context import (
     DocumentContext,
     ModelRow,

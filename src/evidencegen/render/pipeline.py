@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from evidencegen import __version__
-from evidencegen.coverage import CriterionCoverage
+from evidencegen.models import CriterionCoverage
 from evidencegen.render.context import build_context, input_timestamp, technique_rows
 from evidencegen.render.environment import (
     find_file,
@@ -17,8 +17,8 @@ from evidencegen.render.environment import (
 )
 
 if TYPE_CHECKING:
-    from evidencegen.api import Analysis
     from evidencegen.branding import Centre
+    from evidencegen.models import Analysis
 
 
 class Renderer:
