@@ -1,5 +1,6 @@
 """Pieces every note reader shares: front matter, a note's type from its folder, dates
-from file names, titles, and HTML for notes that are not Markdown.
+from file names, titles, HTML for notes that are not Markdown, and a note assembled from a
+stretch of a Word document.
 """
 
 from __future__ import annotations
@@ -7,16 +8,15 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from markupsafe import Markup, escape
 
 from evidencegen.errors import NoteError
-from evidencegen.models import Block
-from evidencegen.schema import (
-    FrontMatter,
-    parse_date,
-)
+from evidencegen.models import Block, Note
+from evidencegen.schema import FrontMatter, parse_date
+from evidencegen.text import word_count
 
 _FOLDER_TYPES = {
     "session": "session", "sessions": "session",
@@ -86,3 +86,26 @@ def note_title(fm: FrontMatter | None, blocks: list[Block], path: Path) -> str:
         return heading
     stem = _DATED_NAME.sub("", path.stem).strip("-_ ") or path.stem
     return stem.replace("-", " ").replace("_", " ").capitalize()
+
+
+@dataclass
+class Draft:
+    """A note being assembled from a stretch of a document."""
+
+    type: str
+    title: str
+    date: object = None
+    mentee: str | None = None
+    criteria: tuple[str, ...] = ()
+    blocks: list[Block] = field(default_factory=list)
+    references: list[str] = field(default_factory=list)
+
+
+def finish_note(d: Draft, path: Path, rel: str, index: int) -> Note:
+    return Note(
+        path=path, rel=f"{rel}#{index}" if index else rel, type=d.type, title=d.title,
+        date=d.date, mentee=d.mentee, duration=None, mode=None, criteria=d.criteria,
+        criteria_line=1, author_name=None, author_role=None, references=tuple(d.references),
+        blocks=tuple(d.blocks), html=blocks_html(d.blocks),
+        words=sum(word_count(b.text) for b in d.blocks if b.kind != "heading"))
+

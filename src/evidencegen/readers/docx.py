@@ -10,13 +10,14 @@ own wording (guidance, headings, the facts and signature tables) is left out.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass
 from pathlib import Path
 
 from evidencegen.errors import NoteError
 from evidencegen.limits import NOTE, too_large
 from evidencegen.models import Block, Note
-from evidencegen.readers.common import blocks_html, date_from_name, note_type
+from evidencegen.readers.common import Draft, date_from_name, finish_note, note_type
+from evidencegen.readers.forms import read_form
 from evidencegen.readers.wordxml import (
     Styles,
     TooMuchText,
@@ -25,50 +26,13 @@ from evidencegen.readers.wordxml import (
     is_generated,
     open_docx,
     paragraphs,
-    table_facts,
     walk,
 )
 from evidencegen.schema import Decision
 from evidencegen.structure import MERGED, Cell, Outline, body_references, make_block, split_header
-from evidencegen.text import word_count
 
 _CITE = re.compile(r"\s*\[[^\[\]]+, line \d+\]\s*$")
-_SESSION_HEAD = re.compile(r"^(\d{1,2} [A-Z][a-z]+ \d{4})(?: with (.+))?$")
-_DATED_HEAD = re.compile(r"^(Observation|Witness)(?:, (\d{1,2} [A-Z][a-z]+ \d{4}))?$")
-_SKIP_STYLES = {"Guidance", "Meta", "Placeholder", "Fill In", "Title", "Header", "Footer"}
-_SKIP_SECTIONS = {"Evidence map", "Still missing", "Authenticity declaration",
-                  "Assessor decision", "Notes mapped to this criterion"}
 
-
-@dataclass
-class _Draft:
-    """A note being assembled from a stretch of a document."""
-
-    type: str
-    title: str
-    date: object = None
-    mentee: str | None = None
-    criteria: tuple[str, ...] = ()
-    blocks: list[Block] = field(default_factory=list)
-    references: list[str] = field(default_factory=list)
-
-
-def _finish(d: _Draft, path: Path, rel: str, index: int) -> Note:
-    return Note(
-        path=path, rel=f"{rel}#{index}" if index else rel, type=d.type, title=d.title,
-        date=d.date, mentee=d.mentee, duration=None, mode=None, criteria=d.criteria,
-        criteria_line=1, author_name=None, author_role=None, references=tuple(d.references),
-        blocks=tuple(d.blocks), html=blocks_html(d.blocks),
-        words=sum(word_count(b.text) for b in d.blocks if b.kind != "heading"))
-
-
-def _long_date(text: str, path: Path):
-    import datetime as dt
-
-    try:
-        return dt.datetime.strptime(text, "%d %B %Y").date()
-    except ValueError:
-        raise NoteError(f"'{text}' in a heading is not a date like 14 April 2026", path) from None
 
 
 def read_docx(path: Path, folder: Path, own_documents: bool = True) -> list[Note] | None:
@@ -90,16 +54,16 @@ def _notes_of(doc, path: Path, folder: Path, own_documents: bool) -> list[Note] 
     rel = path.relative_to(folder).as_posix()
     category = doc.core_properties.category or ""
     if category.startswith("evidencegen form: "):
-        return _read_form(doc, path, rel, category.removeprefix("evidencegen form: "))
+        return read_form(doc, path, rel, category.removeprefix("evidencegen form: "))
     if is_generated(doc):
         return _read_draft(doc, path, rel) if own_documents else None
     blocks = _outline(doc)
     date = date_from_name(path)
     parts = path.relative_to(folder).parts
     title = next((b.text for b in blocks if b.kind == "heading"), path.stem)
-    draft = _Draft(note_type(parts), title, date, blocks=blocks,
+    draft = Draft(note_type(parts), title, date, blocks=blocks,
                    references=body_references(blocks))
-    return [_finish(draft, path, rel, 0)]
+    return [finish_note(draft, path, rel, 0)]
 
 
 def _outline(doc) -> list[Block]:
@@ -140,42 +104,6 @@ def _outline(doc) -> list[Block]:
     return out.blocks
 
 
-def _read_form(doc, path: Path, rel: str, form: str) -> list[Note]:
-    """A completed observation or witness form: the observer's account is the note."""
-    import datetime as dt
-
-    title = doc.core_properties.title or ""
-    criterion = re.search(r" AC (\d+\.\d+)$", title)
-    facts = {k: v.strip() for k, v in
-             (table_facts(doc.tables[0]) if doc.tables else {}).items()}
-    date = None
-    when = facts.get("Date of observation", "")
-    for fmt in ("%d %B %Y", "%Y-%m-%d", "%d/%m/%Y"):
-        try:
-            date = dt.datetime.strptime(when, fmt).date()
-            break
-        except ValueError:
-            continue
-    if when and date is None:
-        raise NoteError(f"the date of observation '{when}' is not a date like 22 September "
-                        "2026", path)
-    blocks: list[Block] = []
-    section = ""
-    for p in paragraphs(doc):
-        if p.style == "Heading 1":
-            section = p.text
-        elif section in ("What the assessor observed", "What the witness saw") and \
-                p.text.strip() and not p.in_table:
-            blocks.append(make_block("paragraph", p.text, p.number))
-    mentee = facts.get("Mentee (pseudonym)", "").split(",")[0].strip() or None
-    draft = _Draft(form if form in ("observation", "witness") else "observation", title, date,
-                   mentee, (criterion.group(1),) if criterion else (), blocks)
-    note = _finish(draft, path, rel, 0)
-    author = facts.get("Assessor") if form == "observation" else facts.get("Witness name")
-    role = "Assessor" if form == "observation" else (facts.get("Witness role") or None)
-    return [replace(note, author_name=author or None, author_role=role)] if blocks else []
-
-
 def _read_draft(doc, path: Path, rel: str) -> list[Note]:
     """Read back an evidencegen draft by the ids it was made with (its manifest and
     bookmarks), never by the wording of its headings: each passage of her own text is a
@@ -187,20 +115,20 @@ def _read_draft(doc, path: Path, rel: str) -> list[Note]:
     if manifest is None:  # a draft made before manifests: read as a document of her own
         return []
     ac = (manifest["criterion"],) if manifest.get("criterion") else ()
-    regions: dict[str, _Draft] = {}
+    regions: dict[str, Draft] = {}
     for entry in manifest.get("learner_text", []):
         try:
             date = dt.date.fromisoformat(entry.get("date") or "")
         except ValueError:
             date = None
-        regions[entry["id"]] = _Draft(entry.get("type") or "reflection",
+        regions[entry["id"]] = Draft(entry.get("type") or "reflection",
                                       entry.get("title") or "", date,
                                       entry.get("mentee") or None, criteria=ac)
     reproduced = {e.get("file") for e in manifest.get("learner_text", [])}
     quotes = {e["id"]: e for e in manifest.get("evidence", [])
               if e.get("file") not in reproduced}
     lists = set(manifest.get("references", []))
-    quoted = _Draft("knowledge", "Quoted in the draft", criteria=ac) \
+    quoted = Draft("knowledge", "Quoted in the draft", criteria=ac) \
         if quotes or lists else None
     groups: dict[str, list[Block]] = {}
     styles = Styles()
@@ -228,7 +156,7 @@ def _read_draft(doc, path: Path, rel: str) -> list[Note]:
             quoted.blocks.append(make_block("heading", name, blocks[0].line, level=1))
             quoted.blocks.extend(blocks)
         notes.append(quoted)
-    return [_finish(d, path, rel, i + 1) for i, d in enumerate(notes)
+    return [finish_note(d, path, rel, i + 1) for i, d in enumerate(notes)
             if d.blocks or d.references]
 
 

@@ -242,7 +242,9 @@ def manifest_of(root: HtmlElement) -> dict[str, Any]:
              for el in body.xpath("//*[@data-learner-text]")]
     title = root.findtext(".//title") or ""
     crit = re.search(r" AC (\d+(?:\.\d+)+)", title)
+    fields = {el.get("data-field"): el.get("id") for el in body.xpath("//tr[@data-field][@id]")}
     return {"version": 1, "document": body.get("data-document", ""),
+            "form": body.get("data-form", ""), "fields": fields,
             "criterion": body.get("data-criterion") or (crit.group(1) if crit else ""),
             "learner_id": body.get("data-learner-id", ""),
             "learner_name": body.get("data-learner-name", ""),
