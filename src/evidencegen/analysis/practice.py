@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from evidencegen.analysis.clauses import Who, last_named, read_clause
 from evidencegen.analysis.nlp import parse
 from evidencegen.analysis.patterns import Match, PatternSet, per_criterion, wrong_sense
+from evidencegen.models import Hit, Rejected
 
 if TYPE_CHECKING:
     from evidencegen.criteria import Criterion
@@ -97,8 +98,6 @@ def judge_sentence(criterion: Criterion, doc, who: Who, plan: bool = False,
 
 
 def map_practice(cmap: CriterionMap, notes: list[Note], learner: Learner | None) -> None:
-    from evidencegen.models import Hit, Rejected
-
     crit = cmap.criterion
     for note in notes:
         who = who_for(note, learner)

@@ -87,7 +87,7 @@ FIELDS: dict[type, tuple[str, ...]] = {
     Quote: ("text", "source", "line", "why", "cite", "id", "source_id", "source_label",
             "also"),
     Source: ("id", "file", "label", "title"),
-    ModelRow: ("element", "how", "strengths", "limitations", "setting"),
+    ModelRow: ("element",),  # and one field per aspect column: see record()
     TechniqueRow: ("element", "dates", "undated", "example"),
     Centre: ("name", "colour", "asked_colour", "font", "footer", "logo", "logo_uri",
              "adjusted", "logo_data"),
@@ -163,6 +163,9 @@ class _Copier:
         kind = type(obj)
         fields = FIELDS[kind]
         values = dict(given or {})
+        if isinstance(obj, ModelRow):  # its aspects are the criteria data's: row.strengths
+            values.update({k: self(v) for k, v in obj.cells.items()})
+            fields = (*fields, *obj.cells)
         if kind in COMPUTED:
             values.update(COMPUTED[kind](self, obj))
         data = {f: values[f] if f in values else self(getattr(obj, f)) for f in fields}
