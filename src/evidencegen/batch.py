@@ -17,7 +17,7 @@ import signal
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import closing, contextmanager, suppress
@@ -415,7 +415,7 @@ class Executor(Protocol):
     def describe(self, learners: int) -> str: ...
 
     def run(self, folders: list[Path], options: BuildOptions, seconds: float
-            ) -> Iterator[Outcome]: ...
+            ) -> Generator[Outcome, None, None]: ...
 
 
 @dataclass
@@ -428,7 +428,7 @@ class ProcessPool:
         return plural(max(1, min(self.jobs, learners)), "worker")
 
     def run(self, folders: list[Path], options: BuildOptions, seconds: float
-            ) -> Iterator[Outcome]:
+            ) -> Generator[Outcome, None, None]:
         return _run(folders, options, self.jobs, True, seconds)
 
 
@@ -454,7 +454,7 @@ def lock_output(out: Path, shown: Path, wait: bool) -> Iterator[None]:
 
 
 def _run(folders: list[Path], options: BuildOptions, jobs: int, force: bool,
-         seconds: float) -> Iterator[Outcome]:
+         seconds: float) -> Generator[Outcome, None, None]:
     """Outcomes as workers finish. If a worker dies, the learners it may have held are
     built again one at a time, so only the one that kills its worker fails."""
     suspects: list[Path] = []

@@ -15,7 +15,7 @@ from contextlib import suppress
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from evidencegen.errors import LearnerError, NoteError
+from evidencegen.errors import EvidencegenError, LearnerError, NoteError
 from evidencegen.limits import NOTE, too_large
 from evidencegen.schema import LEARNER_VERBATIM, LearnerFile, validate
 from evidencegen.yamlio import load_yaml
@@ -130,7 +130,8 @@ class Decoded:
         """The word for the warnings when the encoding was guessed (a legacy code page)."""
         if self.encoding in LOSSLESS:
             return None
-        return NOT_UTF8.format(encoding=ENCODING_NAMES.get(self.encoding, self.encoding))
+        encoding = self.encoding or ""
+        return NOT_UTF8.format(encoding=ENCODING_NAMES.get(encoding, encoding))
 
 
 class DecodeProblem(ValueError):
@@ -199,12 +200,12 @@ MAX_LINE_CHARS = 20_000  # a paragraph of 20,000 characters is already 3,000 wor
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
 
 
-def read_text(path: Path, error: type[NoteError] | type[LearnerError] = NoteError) -> str:
+def read_text(path: Path, error: type[EvidencegenError] = NoteError) -> str:
     """A text file's text, in whatever encoding it was saved (see ``inputs.decode``)."""
     return read_decoded(path, error).text
 
 
-def read_decoded(path: Path, error: type[NoteError] | type[LearnerError] = NoteError
+def read_decoded(path: Path, error: type[EvidencegenError] = NoteError
                  ) -> Decoded:
     """A text file's cleaned text and the encoding it was read in: UTF-8 (with or without
     a byte order mark), UTF-16 with a mark, or a legacy single-byte encoding. A file in
@@ -223,7 +224,7 @@ def read_decoded(path: Path, error: type[NoteError] | type[LearnerError] = NoteE
 
 
 def clean_text(text: str, path: Path,
-               error: type[NoteError] | type[LearnerError] = NoteError) -> str:
+               error: type[EvidencegenError] = NoteError) -> str:
     """Unix line ends, no control characters, and no line too long to be a paragraph."""
     text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
     # control characters (pasted from other programs) cannot go into a Word document
@@ -238,7 +239,7 @@ def clean_text(text: str, path: Path,
     return text
 
 
-def inside(path: Path, folder: Path, error: type[NoteError] | type[LearnerError]) -> None:
+def inside(path: Path, folder: Path, error: type[EvidencegenError]) -> None:
     """A file that is a link to somewhere outside the learner folder is refused."""
     if path.is_symlink() and not path.resolve().is_relative_to(folder.resolve()):
         raise error("this is a link to a file outside the learner folder; copy the file "

@@ -256,9 +256,8 @@ def map_models(cmap: CriterionMap, notes: list[Note], learner: Learner | None) -
                                    for s in b.sentences))
         context_models = _context_models(crit, blocks)
         for block in blocks:
-            bdoc = own_docs.get(id(block))
             if block.kind == "heading":
-                named, more = _named(crit, bdoc, block.text)
+                named, more = _named(crit, own_docs[id(block)], block.text)
                 extra.update(more)
                 talk.mention(named)
                 if named or not label_aspects(crit, block.text):
@@ -267,8 +266,8 @@ def map_models(cmap: CriterionMap, notes: list[Note], learner: Learner | None) -
                 continue
             base = _context_model(block, context_models)
             table = getattr(block, "table", None)
-            if table is not None and getattr(block, "column", None) == 0:
-                named, more = _named(crit, bdoc, block.text)
+            if table is not None and block.row is not None and block.column == 0:
+                named, more = _named(crit, own_docs[id(block)], block.text)
                 if len(named) == 1:
                     tables[table][block.row] = named[0]
             label_aspect = _block_aspects(crit, block)

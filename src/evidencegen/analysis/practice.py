@@ -18,6 +18,8 @@ from evidencegen.analysis.patterns import Match, PatternSet, per_criterion, wron
 from evidencegen.models import Hit, Rejected
 
 if TYPE_CHECKING:
+    from spacy.tokens import Doc, Token
+
     from evidencegen.criteria import Criterion
     from evidencegen.models import Block, CriterionMap, Learner, Note
 
@@ -46,7 +48,7 @@ def _patterns(criterion: Criterion) -> PatternSet:
                          lambda: PatternSet((e.id, e.patterns) for e in criterion.elements))
 
 
-def _anchor(match: Match):
+def _anchor(match: Match) -> Token:
     """The token whose clause is judged: the pattern's anchor lemma, else its first verb.
 
     A match that opens with "without"/"never" is judged on the clause it modifies.
@@ -68,7 +70,7 @@ def in_plan(block: Block, criterion: Criterion) -> bool:
     return any(w.startswith(label) for w in words for label in criterion.plan_labels)
 
 
-def judge_sentence(criterion: Criterion, doc, who: Who, plan: bool = False,
+def judge_sentence(criterion: Criterion, doc: Doc, who: Who, plan: bool = False,
                    context: frozenset[str] = frozenset(),
                    ) -> tuple[dict[str, tuple], dict[str, tuple]]:
     """(accepted, rejected) per element id: (rule, reading) for the first match of each."""

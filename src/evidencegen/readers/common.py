@@ -94,7 +94,7 @@ class Draft:
 
     type: str
     title: str
-    date: object = None
+    date: dt.date | None = None
     mentee: str | None = None
     criteria: tuple[str, ...] = ()
     blocks: list[Block] = field(default_factory=list)

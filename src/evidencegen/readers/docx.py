@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, Literal
 
 from evidencegen.errors import NoteError
 from evidencegen.limits import NOTE, too_large
@@ -30,6 +31,9 @@ from evidencegen.readers.wordxml import (
 )
 from evidencegen.schema import Decision
 from evidencegen.structure import MERGED, Cell, Outline, body_references, make_block, split_header
+
+if TYPE_CHECKING:
+    from docx.document import Document as DocxDocument
 
 _CITE = re.compile(r"\s*\[[^\[\]]+, line \d+\]\s*$")
 
@@ -50,7 +54,8 @@ def read_docx(path: Path, folder: Path, own_documents: bool = True) -> list[Note
                         "several notes", path) from None
 
 
-def _notes_of(doc, path: Path, folder: Path, own_documents: bool) -> list[Note] | None:
+def _notes_of(doc: DocxDocument, path: Path, folder: Path, own_documents: bool
+              ) -> list[Note] | None:
     rel = path.relative_to(folder).as_posix()
     category = doc.core_properties.category or ""
     if category.startswith("evidencegen form: "):
@@ -66,7 +71,7 @@ def _notes_of(doc, path: Path, folder: Path, own_documents: bool) -> list[Note] 
     return [finish_note(draft, path, rel, 0)]
 
 
-def _outline(doc) -> list[Block]:
+def _outline(doc: DocxDocument) -> list[Block]:
     """A learner's own document as structured text, the same as a Markdown note: headings
     by style, bold-only paragraphs as pseudo-headings, list levels, and table cells under
     their column's header (the first row)."""
@@ -104,7 +109,7 @@ def _outline(doc) -> list[Block]:
     return out.blocks
 
 
-def _read_draft(doc, path: Path, rel: str) -> list[Note]:
+def _read_draft(doc: DocxDocument, path: Path, rel: str) -> list[Note]:
     """Read back an evidencegen draft by the ids it was made with (its manifest and
     bookmarks), never by the wording of its headings: each passage of her own text is a
     note again (a session keeps its date and mentee), and each quotation she may have
@@ -201,7 +206,8 @@ def comment_decisions(path: Path) -> dict[str, Decision]:
         if match is None:
             continue
         when = comment.timestamp
-        verdict = "met" if match.group(1).lower() == "met" else "not_yet"
+        verdict: Literal["met", "not_yet"] = \
+            "met" if match.group(1).lower() == "met" else "not_yet"
         found.append((when or 0, Decision(
             decision=verdict, date=when.date() if when else None,
             assessor=comment.author or None, comments=match.group(2).strip() or None)))

@@ -43,7 +43,7 @@ def read_form(doc: Any, path: Path, rel: str, form: str) -> list[Note]:
     manifest = docx_manifest(doc) or {}
     if manifest.get("fields"):
         facts = _facts_by_id(doc, manifest["fields"])
-        criterion = manifest.get("criterion") or ""
+        criterion: str = manifest.get("criterion") or ""
         form = manifest.get("form") or form
         blocks = _account_by_id(doc)
     else:
@@ -54,8 +54,9 @@ def read_form(doc: Any, path: Path, rel: str, form: str) -> list[Note]:
     draft = Draft(kind, title, _date(facts.get("date", ""), path), mentee,
                   (criterion,) if criterion else (), blocks)
     note = finish_note(draft, path, rel, 0)
+    role: str | None = "Assessor"
     if kind == "observation":
-        author, role = facts.get("assessor-name"), "Assessor"
+        author = facts.get("assessor-name")
     else:
         author, role = facts.get("witness-name"), facts.get("witness-role") or None
     return [replace(note, author_name=author or None, author_role=role)] if blocks else []

@@ -113,11 +113,11 @@ def _notes(folder: Path, guard: Guard, paths: list[Path], warnings: list[InputWa
         inside(path, folder, NoteError)
         rel = path.relative_to(folder).as_posix()
         clean = guard.redact_path(rel)[0]
-        found = guarded(path, folder, guard, clean, own_documents=False)
-        if found is None:
+        read = guarded(path, folder, guard, clean, own_documents=False)
+        if read is None:
             warnings.append(InputWarning(clean, None, OWN_DOCUMENT))
             continue
-        kept, dropped = sift(clean, found)
+        kept, dropped = sift(clean, read)
         notes.extend(kept)
         warnings.extend(dropped)
     return notes, sorted(warnings, key=lambda w: w.path), findings
@@ -165,13 +165,13 @@ def read_learner(folder: Path, exclude: tuple[Path, ...] = (),
         decision_checks(folder, info.learner_id, info.name, written, key)
         + record_checks(folder, info.learner_id, info.name, notes, written.records, key),
         guard)
-    fields = {}
-    for key in ("centre", "assessor", "employer"):
-        value = getattr(info, key)
+    fields: dict[str, str | None] = {}
+    for name in ("centre", "assessor", "employer"):
+        value = getattr(info, name)
         if value:
-            value, found_here = guard.redact(value, "learner.yaml", line.get(key, 1))
+            value, found_here = guard.redact(value, "learner.yaml", line.get(name, 1))
             findings.extend(found_here)
-        fields[key] = value
+        fields[name] = value
     feedback, feedback_lines = dict(written.decisions), written.lines
     feedback, found_here = redact_decisions(feedback, guard, "feedback.yaml", feedback_lines)
     findings.extend(found_here)

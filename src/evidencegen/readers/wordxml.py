@@ -8,9 +8,16 @@ import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from evidencegen.errors import NoteError
 from evidencegen.limits import DOCUMENT, NOTE, check_zip, too_large
+
+if TYPE_CHECKING:
+    from docx.document import Document as DocxDocument
+    from docx.table import Table
+    from docx.text.paragraph import Paragraph
+    from docx.text.run import Run
 
 OUTPUT_MARK = "evidencegen-output"  # the content status of every Word file evidencegen writes
 
@@ -42,10 +49,10 @@ def heading_level(style: str) -> int:
     return min(int(digits), 6) if digits.isdigit() and int(digits) else 1
 
 
-def list_level(paragraph, style: str) -> int:
+def list_level(paragraph: Paragraph, style: str) -> int:
     """Word's list items: numbering on the paragraph (its level), or a List style."""
     ppr = paragraph._p.pPr
-    num = ppr.numPr if ppr is not None else None
+    num: Any = ppr.numPr if ppr is not None else None  # python-docx types it loosely
     if num is not None and num.numId is not None and num.numId.val != 0:
         return (num.ilvl.val if num.ilvl is not None else 0) + 1
     if style.startswith(("List Bullet", "List Number")):
@@ -62,7 +69,7 @@ class Styles:
         self._names: dict[tuple[str, str | None], str] = {}
         self._bold: dict[str | None, bool] = {}
 
-    def paragraph(self, paragraph) -> str:
+    def paragraph(self, paragraph: Paragraph) -> str:
         ppr = paragraph._p.pPr
         key = ("p", ppr.style if ppr is not None else None)
         if key not in self._names:
@@ -70,7 +77,7 @@ class Styles:
             self._names[key] = style.name if style is not None and style.name else ""
         return self._names[key]
 
-    def bold(self, run) -> bool:
+    def bold(self, run: Run) -> bool:
         if run.bold is not None:
             return bool(run.bold)
         rpr = run._r.rPr
@@ -79,7 +86,7 @@ class Styles:
             self._bold[key] = bool(run.style is not None and run.style.font.bold)
         return self._bold[key]
 
-    def all_bold(self, paragraph) -> bool:
+    def all_bold(self, paragraph: Paragraph) -> bool:
         runs = [r for r in paragraph.runs if r.text.strip()]
         return bool(runs) and all(self.bold(r) for r in runs)
 
@@ -87,7 +94,7 @@ class Styles:
 MAX_COLUMNS = 64  # Word allows 63 columns; a cell claiming to span a million is not a table
 
 
-def table_rows(table) -> Iterator[list[tuple[object, bool]]]:
+def table_rows(table: Table) -> Iterator[list[tuple[Any, bool]]]:
     """Each row's cells as (cell element, continues the cell above), one per grid column.
 
     A cell spanning columns repeats; a vertically merged cell ("continue") is the cell it
@@ -113,19 +120,19 @@ def table_rows(table) -> Iterator[list[tuple[object, bool]]]:
 class _Texts:
     """Each cell's paragraphs and text, made once however often merges repeat the cell."""
 
-    def __init__(self, table) -> None:
+    def __init__(self, table: Table) -> None:
         self.table = table
         # keyed by the element's id, the element kept alive in the entry so that its id is
         # never reused by another cell's element
         self._cache: dict[int, tuple[object, list, str]] = {}
 
-    def paragraphs(self, tc) -> list:
+    def paragraphs(self, tc: Any) -> list[Paragraph]:
         return self._get(tc)[1]
 
-    def text(self, tc) -> str:
+    def text(self, tc: Any) -> str:
         return self._get(tc)[2]
 
-    def _get(self, tc) -> tuple[object, list, str]:
+    def _get(self, tc: Any) -> tuple[Any, list[Paragraph], str]:
         from docx.table import _Cell
 
         key = id(tc)
@@ -135,7 +142,7 @@ class _Texts:
         return self._cache[key]
 
 
-def table_facts(table) -> dict[str, str]:
+def table_facts(table: Table) -> dict[str, str]:
     """A two-column facts table (label, value) as a mapping, read in one pass."""
     texts = _Texts(table)
     facts: dict[str, str] = {}
@@ -145,7 +152,7 @@ def table_facts(table) -> dict[str, str]:
     return facts
 
 
-def paragraphs(doc) -> Iterator[Para]:
+def paragraphs(doc: DocxDocument) -> Iterator[Para]:
     """Every paragraph in document order, table cells included, numbered from 1.
 
     A merged cell's paragraphs come once, where the cell starts; the rows it continues into
@@ -190,7 +197,7 @@ class TooMuchText(Exception):
     """The document's text passed the note size limit (turned into a NoteError)."""
 
 
-def open_docx(path: Path):
+def open_docx(path: Path) -> DocxDocument:
     """The Word document, once its size and every part inflated as a stream are within the
     limits (python-docx opens the package itself, so the checks come first)."""
     import docx
@@ -213,20 +220,20 @@ def open_docx(path: Path):
                         "again from Word as .docx", path) from None
 
 
-def is_generated(doc) -> bool:
+def is_generated(doc: DocxDocument) -> bool:
     """Made by evidencegen: its marker, or (drafts made before the marker) its generator."""
     props = doc.core_properties
     return props.content_status == OUTPUT_MARK or (props.comments or "").startswith(
         "evidencegen")
 
 
-def docx_manifest(doc) -> dict | None:
+def docx_manifest(doc: DocxDocument) -> dict[str, Any] | None:
     from evidencegen.render.layout import read_manifest
 
     return read_manifest(doc)
 
 
-def walk(doc) -> Iterator[tuple[int, object, frozenset[str]]]:
+def walk(doc: DocxDocument) -> Iterator[tuple[int, Paragraph, frozenset[str]]]:
     """Every paragraph in document order (tables included) with its number and the
     bookmarks it lies in or holds: the ids the document was made with."""
     from docx.oxml.ns import qn
