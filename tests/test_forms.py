@@ -144,3 +144,26 @@ def test_a_form_with_reworded_labels_reads_back_by_its_ids(made, name, kind, who
     assert note.title == "Completed record"
     assert [b.text for b in note.blocks] == [
         "Tom listened carefully and summarised back what R told him."]
+
+
+def test_a_form_made_before_its_fields_had_ids_reads_back_by_its_labels(made) -> None:
+    """Completed forms already saved in folders have no field ids: their labels still work."""
+    from docx.opc.constants import RELATIONSHIP_TYPE as RT
+
+    learner, out = made
+    d = docx.Document(str(out / "L4-023_435_5.2_observation-record.docx"))
+    for rel_id, rel in list(d.part.rels.items()):
+        if rel.reltype == RT.CUSTOM_XML:
+            d.part.drop_rel(rel_id)
+    date = next(r for r in d.tables[0].rows if r.cells[0].text == "Date of observation")
+    date.cells[1].text = "2 October 2026"
+    write_observed(d, ["Tom listened carefully and summarised back what R told him."])
+    (learner / "observations").mkdir()
+    d.save(str(learner / "observations" / "old-form.docx"))
+
+    note = next(n for n in analyse(learner).learner.notes
+                if n.rel == "observations/old-form.docx")
+    assert (note.type, str(note.date), note.mentee) == ("observation", "2026-10-02", "Mentee R")
+    assert note.criteria == ("5.2",) and note.author_name == "Sam Okoro"
+    assert [b.text for b in note.blocks] == [
+        "Tom listened carefully and summarised back what R told him."]
