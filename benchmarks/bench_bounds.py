@@ -33,10 +33,10 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 
 from evidencegen.batch import _duplicates, find_learners
-from evidencegen.docx_reader import read_docx
 from evidencegen.errors import NoteError
 from evidencegen.limits import check_zip
-from evidencegen.readers import read_note
+from evidencegen.readers.docx import read_docx
+from evidencegen.readers.markdown import read_note
 
 
 def timed(what: str, fn: Callable[[], object]) -> object:

@@ -17,8 +17,8 @@ from conftest import LEARNER_YAML, SAMPLES, note
 
 from evidencegen.api import analyse
 from evidencegen.cli import cli
-from evidencegen.inputs import NO_TEXT, NOT_READ, OWN_DOCUMENT, STARTER
-from evidencegen.readers import read_learner, read_learner_file
+from evidencegen.inputs import NO_TEXT, NOT_READ, OWN_DOCUMENT, STARTER, read_learner_file
+from evidencegen.readers import read_learner
 
 SESSION = ("I listened to her worries about the night shift and summarised what she said. "
            "We agreed to meet every other week.")

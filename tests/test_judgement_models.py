@@ -225,3 +225,58 @@ def test_solving_problems_is_a_strength_and_both_parties_is_no_comparison(tmp_pa
     solving = next(h for h in flash if "resolving" in h.quote)
     assert "strength" in solving.aspects and "limitation" not in solving.aspects
     assert not analysis.maps["1.1"].comparisons
+
+
+RENAMED = {"strength": "pros", "limitation": "cons", "setting": "fit", "how": "workings"}
+
+
+def _renamed_criteria(tmp_path: Path) -> Path:
+    """The shipped criteria with every aspect of 1.1 given another id (its role kept)."""
+    text = (Path(__file__).resolve().parents[1] / "criteria" / "unit-435.yaml").read_text()
+    for old, new in RENAMED.items():
+        text = text.replace(f"          {old}:\n            role: {old}",
+                            f"          {new}:\n            role: {old}")
+    text = text.replace("aspects: [strength, limitation]", "aspects: [pros, cons]")
+    text = text.replace("aspects: [setting]", "aspects: [fit]")
+    text = text.replace("heading: Strengths", "heading: Good points")
+    assert text.count("role: strength") == 1 and "          pros:\n" in text
+    path = tmp_path / "renamed.yaml"
+    path.write_text(text)
+    return path
+
+
+def test_aspects_come_from_the_criteria_data_not_the_code(tmp_path):
+    """Renaming 1.1's aspects in the criteria file changes the ids the evidence carries and
+    the document's headings, and nothing else: the code reads each aspect by its role."""
+    from evidencegen.render.context import build_context
+
+    body = """# GROW
+
+The mentee sets a goal, looks at where things are now, then at options.
+
+- Pros: quick to learn for new seniors.
+- Cons – it assumes she already knows her goal.
+- In my setting: Alder House seniors could use it with Mentee K.
+"""
+    shipped = _analyse(tmp_path / "shipped", body)
+    learner = tmp_path / "renamed" / "learner"
+    (learner / "reading").mkdir(parents=True)
+    (learner / "learner.yaml").write_text(LEARNER + "criteria: renamed.yaml\n")
+    (learner / "reading" / "models.md").write_text(body)
+    _renamed_criteria(learner)
+    renamed = analyse(learner, today=dt.date(2026, 12, 1))
+
+    want = {RENAMED[a] for a in _aspects(shipped)["grow"]}
+    assert {"pros", "cons", "fit"} <= want
+    assert _aspects(renamed)["grow"] == want
+    met = {r.rule: r.met for r in shipped.coverage["1.1"].rules}
+    assert {r.rule: r.met for r in renamed.coverage["1.1"].rules} == met
+
+    ctx = build_context(renamed.learner, renamed.criteria, renamed.coverage["1.1"], False,
+                        dt.date(2026, 12, 1))
+    assert ctx.aspects == (("how", "How it works"), ("strengths", "Good points"),
+                           ("limitations", "Limitations"), ("setting", "Fit to my setting"))
+    [row] = [r for r in ctx.models if r.element.id == "grow"]
+    assert [q.text for q in row.cells["strengths"]] == ["Pros: quick to learn for new seniors."]
+    assert [q.text for q in row.cells["limitations"]] == [
+        "Cons – it assumes she already knows her goal."]

@@ -10,7 +10,8 @@ from conftest import note
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 
-from evidencegen.readers import Block, Note, read_learner
+from evidencegen.models import Block, Note
+from evidencegen.readers import read_learner
 
 
 def _read(learner_dir, body: str, name: str = "reading/models.md",

@@ -21,7 +21,7 @@ from lxml import html as lxml_html
 from evidencegen.api import BuildOptions, analyse, build
 from evidencegen.branding import contrast, load_centre
 from evidencegen.cli import cli
-from evidencegen.coverage import STATE_LABELS
+from evidencegen.models import STATE_LABELS
 from evidencegen.render.environment import find_file
 from evidencegen.render.pipeline import Renderer
 from evidencegen.render.tokens import STATE_ORDER, css_variables, state_badge_css, tokens

@@ -190,6 +190,7 @@ def test_every_template_gets_plain_frozen_data_only(tmp_path, monkeypatch) -> No
 
     from evidencegen import batch
     from evidencegen.api import BuildOptions, analyse, forms
+    from evidencegen.models import Outcome
     from evidencegen.render import environment
     from evidencegen.render.data import is_plain, template_data
     from evidencegen.report import html_report
@@ -208,7 +209,7 @@ def test_every_template_gets_plain_frozen_data_only(tmp_path, monkeypatch) -> No
     result = build(SAMPLES / "complete", options)
     forms(SAMPLES / "complete", BuildOptions(out=tmp_path / "forms", formats=("docx",)))
     html_report(analyse(SAMPLES / "complete"), ["1.1", "5.2"], dt.date(2026, 6, 1))
-    batch.write_tracker(tmp_path / "out", [batch.Outcome(
+    batch.write_tracker(tmp_path / "out", [Outcome(
         str(SAMPLES / "complete"), "L4-017", "built", statuses={"5.2": "ready"},
         name="Grace Adeyemi")], ["5.2"])
     names = {frozenset(d) for d in seen}

@@ -13,18 +13,19 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from evidencegen import fingerprints
-from evidencegen.coverage import CriterionCoverage, Facts, coverage_json, judge_all
+from evidencegen.coverage import Facts, coverage_json, judge_all
 from evidencegen.criteria import CriteriaSet, Criterion, apply_overrides, resolve_criteria
 from evidencegen.errors import CriteriaError, LearnerError, PrivacyError
-from evidencegen.mapping import CriterionMap, map_notes
+from evidencegen.mapping import map_notes
+from evidencegen.models import Analysis, Learner
 from evidencegen.output import safe_id, write_all
 from evidencegen.privacy import LABELS
-from evidencegen.readers import Learner, read_document, read_learner
+from evidencegen.readers import read_document, read_learner
 from evidencegen.signing import SigningKey, load_key
 
 if TYPE_CHECKING:
     from evidencegen.branding import Centre
-    from evidencegen.readers import Feedback
+    from evidencegen.models import Feedback
     from evidencegen.schema import Countersign, Decision
 
 FORMATS = ("docx", "pdf")
@@ -43,14 +44,6 @@ class BuildOptions:
     pdf_variant: str = "pdf/ua-1"
     centre: Path | None = None
     signing_key: Path | None = None  # the centre's key, to verify decisions and records
-
-
-@dataclass
-class Analysis:
-    learner: Learner
-    criteria: CriteriaSet
-    maps: dict[str, CriterionMap]
-    coverage: dict[str, CriterionCoverage]
 
 
 @dataclass
@@ -249,7 +242,8 @@ def decide(folder: Path, ac: str, verdict: str, assessor: str, key: SigningKey,
     The evidence is every file that gave the criterion evidence (its notes and records):
     editing one of them afterwards voids the decision; adding a new note does not.
     """
-    from evidencegen.readers import Feedback, read_feedback
+    from evidencegen.models import Feedback
+    from evidencegen.readers import read_feedback
     from evidencegen.schema import Decision
     from evidencegen.signing import decision_payload, file_digest, sign
 
@@ -274,7 +268,8 @@ def decide(folder: Path, ac: str, verdict: str, assessor: str, key: SigningKey,
 def countersign(folder: Path, record: Path, assessor: str, key: SigningKey,
                 date: dt.date | None = None) -> Signed:
     """Countersign an observation or witness record over its exact text, in feedback.yaml."""
-    from evidencegen.readers import Feedback, read_feedback
+    from evidencegen.models import Feedback
+    from evidencegen.readers import read_feedback
     from evidencegen.schema import Countersign
     from evidencegen.signing import file_digest, record_payload, sign
 

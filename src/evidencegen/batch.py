@@ -17,17 +17,18 @@ import signal
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import closing, contextmanager, suppress
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
 from evidencegen import __version__
 from evidencegen.api import BuildOptions, build
 from evidencegen.errors import EvidencegenError, LearnerError, OutputError
+from evidencegen.models import Outcome
 from evidencegen.output import prepare_dir, safe_id, temp_owner_alive, write_atomic
 from evidencegen.render.environment import search_path
 from evidencegen.report import html_report
@@ -41,21 +42,6 @@ SLOW_HOOK = "EVIDENCEGEN_TEST_HANG_FOR"  # test hook: a learner_id whose build n
 SPIN_HOOK = "EVIDENCEGEN_TEST_SPIN_FOR"  # test hook: ... stuck in native code, holding the CPU
 DEFAULT_TIME_LIMIT = 600.0  # seconds for one learner; a real one takes a few
 LOCK = ".evidencegen-batch.lock"  # in OUT: held by the batch writing there
-
-
-@dataclass
-class Outcome:
-    """What happened to one learner folder."""
-
-    folder: str
-    learner_id: str | None
-    result: str  # built, skipped or failed
-    error: str | None = None
-    statuses: dict[str, str] = field(default_factory=dict)
-    name: str | None = None  # kept when she fails too, read from learner.yaml if it can be
-    file: str | None = None  # failed: the file to fix (cohort-relative), when one is named
-    # "path: why" for each file not read, or read with a guessed encoding (built learners)
-    warnings: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -143,7 +129,7 @@ def _quick_id(folder: Path) -> str | None:
 def _quick_identity(folder: Path) -> tuple[str | None, str | None]:
     """The learner_id and name from learner.yaml alone (None, None if it cannot be read),
     so that a learner whose notes fail keeps her name in the tracker."""
-    from evidencegen.readers import read_learner_file
+    from evidencegen.inputs import read_learner_file
 
     try:
         info = read_learner_file(folder)
@@ -429,7 +415,7 @@ class Executor(Protocol):
     def describe(self, learners: int) -> str: ...
 
     def run(self, folders: list[Path], options: BuildOptions, seconds: float
-            ) -> Iterator[Outcome]: ...
+            ) -> Generator[Outcome, None, None]: ...
 
 
 @dataclass
@@ -442,7 +428,7 @@ class ProcessPool:
         return plural(max(1, min(self.jobs, learners)), "worker")
 
     def run(self, folders: list[Path], options: BuildOptions, seconds: float
-            ) -> Iterator[Outcome]:
+            ) -> Generator[Outcome, None, None]:
         return _run(folders, options, self.jobs, True, seconds)
 
 
@@ -468,7 +454,7 @@ def lock_output(out: Path, shown: Path, wait: bool) -> Iterator[None]:
 
 
 def _run(folders: list[Path], options: BuildOptions, jobs: int, force: bool,
-         seconds: float) -> Iterator[Outcome]:
+         seconds: float) -> Generator[Outcome, None, None]:
     """Outcomes as workers finish. If a worker dies, the learners it may have held are
     built again one at a time, so only the one that kills its worker fails."""
     suspects: list[Path] = []

@@ -105,7 +105,7 @@ class Centre:
 
 
 def load_centre(path: Path) -> Centre:
-    from evidencegen.readers import read_text
+    from evidencegen.inputs import read_text
 
     data, lines = load_yaml(read_text(path, LearnerError), path, LearnerError)
     info = validate(CentreFile, data, lines, path, LearnerError)

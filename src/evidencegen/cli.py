@@ -21,7 +21,8 @@ from evidencegen.errors import EvidencegenError
 from evidencegen.text import plural
 
 if TYPE_CHECKING:
-    from evidencegen.api import Analysis, BuildResult
+    from evidencegen.api import BuildResult
+    from evidencegen.models import Analysis
 
 STATE_COLOURS = {"not_started": "red", "in_progress": "yellow", "ready": "cyan", "met": "green",
                  "signed_off": "green"}
@@ -290,7 +291,7 @@ def check(path: Path, fmt: str, output: Path | None, criteria: tuple[str, ...], 
     import json
 
     from evidencegen.api import analyse, select_criteria
-    from evidencegen.coverage import STATES
+    from evidencegen.models import STATES
     from evidencegen.output import safe_id, write_atomic
     from evidencegen.report import html_report, json_report, text_report
 
@@ -413,7 +414,8 @@ def _run_batch_with_progress(cohort_dir: Path, options: Any, jobs: int | None, f
     """run_batch, telling the user what it does: a line at once saying how many learners
     there are and how many will be built, then one line per learner (CI logs, pipes) or a
     progress bar with failures printed above it (a terminal)."""
-    from evidencegen.batch import Outcome, Plan, ProcessPool, default_jobs, run_batch
+    from evidencegen.batch import Plan, ProcessPool, default_jobs, run_batch
+    from evidencegen.models import Outcome
 
     if executor == "dask":
         from evidencegen.executors import DaskCluster
@@ -506,7 +508,7 @@ def fingerprint(source: Path, title: str, output: Path) -> None:
       evidencegen check my-portfolio --fingerprints centre.json
     """
     from evidencegen.fingerprints import add_to_file
-    from evidencegen.readers import read_text
+    from evidencegen.inputs import read_text
 
     count = add_to_file(output, read_text(source), title)
     click.echo(f"Added '{title}' ({plural(count, 'fingerprint')}) to {output}")
@@ -737,4 +739,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())
+    main()

@@ -10,75 +10,23 @@ import datetime as dt
 import re
 from collections import defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
-from evidencegen.criteria import CriteriaSet, Criterion, Element, Rule
+from evidencegen.criteria import CriteriaSet, Criterion, Rule
 from evidencegen.fingerprints import Source, copied_from, runs
-from evidencegen.mapping import CriterionMap
-from evidencegen.readers import Learner, Note
+from evidencegen.models import (
+    STATES,
+    CriterionCoverage,
+    CriterionMap,
+    Learner,
+    Note,
+    RuleResult,
+    day_text,
+)
 from evidencegen.schema import Decision
 from evidencegen.signing import Verification
 from evidencegen.text import plural
-
-STATES = ("not_started", "in_progress", "ready", "met", "signed_off")
-STATE_LABELS = {
-    "not_started": "Not started",
-    "in_progress": "In progress",
-    "ready": "Ready for assessment",
-    "met": "Met (observed)",
-    "signed_off": "Signed off by assessor",
-}
-
-
-@dataclass(frozen=True)
-class RuleResult:
-    rule: str
-    summary: str
-    level: str
-    needed: int
-    found: int
-    met: bool
-    reason: str
-
-
-@dataclass
-class CriterionCoverage:
-    criterion: Criterion
-    status: str
-    judged: bool  # False: the tool records mappings for this criterion but does not judge it
-    rules: list[RuleResult] = field(default_factory=list)
-    evidence: CriterionMap | None = None
-    missing_elements: list[Element] = field(default_factory=list)
-    decision: Decision | None = None  # a verified decision only: claims never count
-    evidenced_status: str = ""  # what the evidence alone shows, before any decision
-    # every decision and record bearing on it, verified or an unverified claim (and why)
-    signatures: list[Verification] = field(default_factory=list)
-
-    @property
-    def gaps(self) -> list[str]:
-        gaps = [r.reason for r in self.rules if not r.met]
-        if self.decision is not None and self.decision.decision == "not_yet":
-            gaps.insert(0, decision_text(self.decision))
-        return gaps
-
-    @property
-    def label(self) -> str:
-        return STATE_LABELS[self.status]
-
-    @property
-    def evidence_count(self) -> int:
-        return evidence_count(self)
-
-
-def evidence_count(cov: CriterionCoverage) -> int:
-    """How much evidence a criterion has: the one figure build, check (text, JSON, HTML)
-    and the documents all show. It counts each entry coverage.json lists under evidence:
-    every sentence counted for an element, every comparison, every note the learner mapped
-    to the criterion herself."""
-    if cov.evidence is None:
-        return 0
-    return len(cov.evidence.hits) + len(cov.evidence.comparisons) + len(cov.evidence.explicit)
 
 
 @dataclass(frozen=True)
@@ -133,9 +81,9 @@ def _sessions_so_far(learner: Learner) -> str:
     days = sorted({n.date for n in sessions if n.date})
     count = plural(len(sessions), "dated session", words=True)
     if len(sessions) == 1:
-        return f"{count} (with {mentee}, on {_day(days[0])})"
+        return f"{count} (with {mentee}, on {day_text(days[0])})"
     if len(days) == 1:
-        return f"{count} with {mentee}, all on {_day(days[0])},"
+        return f"{count} with {mentee}, all on {day_text(days[0])},"
     return f"{count} with {mentee}"
 
 
@@ -233,11 +181,7 @@ def _session_span(rule: Rule, cmap: CriterionMap, facts: Facts) -> _Found:
     mentee, sessions = max(by.items(), key=lambda kv: (len(kv[1]), kv[0]))
     dates = sorted(n.date for n in sessions if n.date)
     span = (dates[-1] - dates[0]).days
-    return _Found(span, f" ({mentee}: {_day(dates[0])} to {_day(dates[-1])})", mentee)
-
-
-def _day(d: dt.date) -> str:
-    return f"{d.day} {d:%B %Y}"
+    return _Found(span, f" ({mentee}: {day_text(dates[0])} to {day_text(dates[-1])})", mentee)
 
 
 def _sessions_out_of_range(rule: Rule, cmap: CriterionMap, facts: Facts) -> _Found:
@@ -249,10 +193,10 @@ def _sessions_out_of_range(rule: Rule, cmap: CriterionMap, facts: Facts) -> _Fou
         if note.date is None:
             problems.append(f"{note.rel} has no date")
         elif note.date > facts.today:
-            problems.append(f"{note.rel} is dated in the future ({_day(note.date)})")
+            problems.append(f"{note.rel} is dated in the future ({day_text(note.date)})")
         elif start and note.date < start:
             problems.append(f"{note.rel} is dated before the programme started "
-                            f"({_day(note.date)}, programme start {_day(start)})")
+                            f"({day_text(note.date)}, programme start {day_text(start)})")
     return _Found(len(problems), f": {'; '.join(problems)}" if problems else "")
 
 
@@ -306,15 +250,6 @@ def evaluate_rule(rule: Rule, cmap: CriterionMap, facts: Facts) -> RuleResult:
     reason = _fill(rule.met if met else gap, rule, found, facts)
     needed = rule.max if rule.max is not None else rule.min
     return RuleResult(rule.id, rule.summary, rule.level, needed, found.found, met, reason)
-
-
-def decision_text(d: Decision) -> str:
-    """The assessor's decision as one sentence, for gaps and reports."""
-    verdict = "met" if d.decision == "met" else "not yet met"
-    who = f" by {d.assessor}" if d.assessor else ""
-    when = f" on {_day(d.date)}" if d.date else ""
-    comments = f": {d.comments}" if d.comments else ""
-    return f"Assessor's decision{who}{when}: {verdict}{comments}"
 
 
 def _apply_decision(cov: CriterionCoverage, decision: Decision | None) -> CriterionCoverage:

@@ -79,9 +79,20 @@ class Element(_Frozen):
     patterns: list[Pattern] = Field(min_length=1)
 
 
-class AspectCues(_Frozen):
-    """How a sentence shows one aspect of a model: by its block's label, or its wording."""
+AspectRole = Literal["how", "strength", "limitation", "setting"]
 
+
+class AspectCues(_Frozen):
+    """How a sentence shows one aspect of a model: by its block's label, or its wording.
+
+    ``role`` is what the analysis reads it as (a negated strength is a limitation; a
+    sentence naming her workplace is about her setting), so the aspect's id is the
+    criteria file's own; ``heading`` and ``column`` are its title and key in documents.
+    """
+
+    role: AspectRole | None = None
+    heading: str = ""
+    column: str = ""  # the key templates use (row.strengths); empty: the aspect's id
     labels: list[str] = []  # heading / label / column words: "pros", "weaknesses"
     patterns: list[Pattern] = []
 
@@ -139,6 +150,15 @@ class Criterion(_Frozen):
 
     def element(self, element_id: str) -> Element:
         return next(e for e in self.elements if e.id == element_id)
+
+    def aspect(self, role: AspectRole) -> str:
+        """The id of the aspect with this role ("" when the criterion has none)."""
+        return next((a for a, cues in self.aspects.items() if cues.role == role), "")
+
+    def aspect_columns(self) -> tuple[tuple[str, str], ...]:
+        """(column, heading) of each aspect, in the criteria file's order."""
+        return tuple((cues.column or a, cues.heading or a.capitalize())
+                     for a, cues in self.aspects.items())
 
 
 class Outcome(_Frozen):
@@ -222,7 +242,7 @@ def apply_overrides(cs: CriteriaSet, path: Path) -> CriteriaSet:
     The file maps criterion id -> rule id -> {min, max, level}:  "5.2": {techniques_across_
     sessions: {min: 4}}. Anything it names must exist, so a typo cannot pass silently.
     """
-    from evidencegen.readers import read_text  # readers imports this module
+    from evidencegen.inputs import read_text
 
     data, lines = load_yaml(read_text(path, CriteriaError), path, CriteriaError)
     if data is None:

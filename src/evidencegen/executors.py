@@ -12,15 +12,16 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from evidencegen.api import BuildOptions
-from evidencegen.batch import Outcome, _failed, build_one
+from evidencegen.batch import _failed, build_one
 from evidencegen.errors import EvidencegenError
+from evidencegen.models import Outcome
 from evidencegen.text import plural
 
 # spaCy's pipeline is not safe to share between threads building at once (its string
@@ -53,7 +54,7 @@ class DaskCluster:
         return self.workers or os.cpu_count() or 1
 
     def run(self, folders: list[Path], options: BuildOptions, seconds: float
-            ) -> Iterator[Outcome]:
+            ) -> Generator[Outcome, None, None]:
         """Outcomes as the cluster finishes them. A learner whose task fails outright (a
         worker that dies on her three times, as Dask retries) fails alone.
 
@@ -99,7 +100,7 @@ def build_in_worker(folder: Path, options: BuildOptions, seconds: float) -> Outc
 
 def _outcome(future: Any, folder: Path) -> Outcome:
     try:
-        return future.result()  # type: ignore[no-any-return]
+        return future.result()
     except Exception as exc:  # KilledWorker, a lost connection: this learner alone fails
         return _failed(folder, f"{folder}: the Dask worker building this learner failed "
                                f"({type(exc).__name__})")

@@ -10,8 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from evidencegen.api import Analysis, analyse
-from evidencegen.mapping import REASON_TEXT
+from evidencegen.api import analyse
+from evidencegen.models import REASON_TEXT, Analysis
 
 
 @dataclass

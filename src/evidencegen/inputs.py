@@ -8,18 +8,17 @@ wondering why her work does not show.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 from collections.abc import Iterable
 from contextlib import suppress
 from dataclasses import dataclass, replace
-from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
-    from evidencegen.readers import Note
+from evidencegen.errors import EvidencegenError, LearnerError, NoteError
+from evidencegen.limits import NOTE, too_large
+from evidencegen.schema import LEARNER_VERBATIM, LearnerFile, validate
+from evidencegen.yamlio import load_yaml
 
 NOTE_SUFFIXES = {".md", ".markdown", ".txt", ".docx", ".odt", ".rtf"}
 RESERVED_FILES = {"learner.yaml", "feedback.yaml"}
@@ -101,81 +100,6 @@ def scan(folder: Path, exclude: Iterable[Path] = (), keep: Iterable[Path] = ()
     return notes, warnings
 
 
-def mentee_key(name: str) -> str:
-    """Mentee names compare without case or spacing: "mentee  b" is "Mentee B"."""
-    return " ".join(name.split()).casefold()
-
-
-def mentee_spellings(listed: Iterable[str], used: Iterable[str | None]) -> dict[str, str]:
-    """How each mentee is shown: as learner.yaml spells her, else as first written."""
-    spelling: dict[str, str] = {}
-    for name in [*listed, *(u for u in used if u)]:
-        spelling.setdefault(mentee_key(name), " ".join(name.split()))
-    return spelling
-
-
-def text_key(texts: Iterable[str]) -> str:
-    """A digest of a note's text (block by block, spacing normalised), to recognise it."""
-    joined = "\n".join(" ".join(t.split()) for t in texts)
-    return hashlib.sha256(joined.encode("utf-8")).hexdigest()
-
-
-def _starter_dir() -> Path | None:
-    here = Path(__file__).parent / "starter"
-    if here.is_dir():
-        return here
-    from evidencegen.resources import packaged_dir
-
-    try:
-        return packaged_dir("starter")
-    except FileNotFoundError:
-        return None
-
-
-@cache
-def starter_keys() -> frozenset[str]:
-    """Digests of the example notes 'evidencegen init' writes, from the shipped files
-    themselves, so editing an example never needs a list updated by hand."""
-    from evidencegen.readers import read_any  # readers imports this module
-
-    folder = _starter_dir()
-    if folder is None:
-        return frozenset()
-    return frozenset(text_key(b.text for b in n.blocks)
-                     for path in scan(folder)[0] for n in read_any(path, folder) or ())
-
-
-def sift(rel: str, found: tuple[Note, ...]) -> tuple[list[Note], list[InputWarning]]:
-    """The notes that count; a note with no text, or still the example, counts for nothing
-    (and is not a dated session either)."""
-    kept: list[Note] = []
-    warnings: list[InputWarning] = []
-    for n in found:
-        if text_key(b.text for b in n.blocks) in starter_keys():
-            warnings.append(InputWarning(rel, None, STARTER))
-        elif n.words == 0:
-            warnings.append(InputWarning(rel, None, NO_TEXT))
-        else:
-            kept.append(n)
-        if said := Decoded("", n.encoding).warning:
-            warnings.append(InputWarning(rel, None, said))
-    if not found:
-        warnings.append(InputWarning(rel, None, NO_TEXT))
-    return kept, list(dict.fromkeys(warnings))
-
-
-def same_mentees(notes: Iterable[Note], listed: Iterable[str]
-                  ) -> tuple[tuple[Note, ...], tuple[str, ...]]:
-    """Notes and mentees with one spelling per mentee (learner.yaml's, else the first seen):
-    "mentee b" and "Mentee  B" are the same person."""
-    notes, listed = tuple(notes), tuple(listed)
-    spelling = mentee_spellings(listed, (n.mentee for n in notes))
-    same = tuple(replace(n, mentee=spelling[mentee_key(n.mentee)])
-                 if n.mentee and spelling[mentee_key(n.mentee)] != n.mentee else n
-                 for n in notes)
-    return same, tuple(dict.fromkeys(spelling[mentee_key(m)] for m in listed))
-
-
 # Encodings. Notepad saves UTF-8 (with or without a byte order mark) or "Unicode" (UTF-16
 # with a mark); older editors save the Windows code page, in Britain Windows-1252 (where
 # "£" is byte A3). All are read; a note not in UTF-8 is named in the warnings, so the
@@ -206,7 +130,8 @@ class Decoded:
         """The word for the warnings when the encoding was guessed (a legacy code page)."""
         if self.encoding in LOSSLESS:
             return None
-        return NOT_UTF8.format(encoding=ENCODING_NAMES.get(self.encoding, self.encoding))
+        encoding = self.encoding or ""
+        return NOT_UTF8.format(encoding=ENCODING_NAMES.get(encoding, encoding))
 
 
 class DecodeProblem(ValueError):
@@ -268,3 +193,72 @@ _CP1252_PUNCTUATION = {0x80, 0x85, 0x91, 0x92, 0x93, 0x94, 0x96, 0x97, 0x99}  # 
 
 def _line_of(raw: bytes, offset: int) -> int:
     return raw[:offset].count(b"\n") + 1
+
+
+# Reading text files: the decoded text of a note or learner.yaml, cleaned and bounded.
+MAX_LINE_CHARS = 20_000  # a paragraph of 20,000 characters is already 3,000 words
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
+
+
+def read_text(path: Path, error: type[EvidencegenError] = NoteError) -> str:
+    """A text file's text, in whatever encoding it was saved (see ``inputs.decode``)."""
+    return read_decoded(path, error).text
+
+
+def read_decoded(path: Path, error: type[EvidencegenError] = NoteError
+                 ) -> Decoded:
+    """A text file's cleaned text and the encoding it was read in: UTF-8 (with or without
+    a byte order mark), UTF-16 with a mark, or a legacy single-byte encoding. A file in
+    none of those is named with the first line that is not UTF-8 and what to do."""
+    try:
+        if path.stat().st_size > NOTE.bytes():
+            raise error(too_large(NOTE, "this file") + "; split it into several notes", path)
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise error(f"cannot read this file: {exc.strerror}", path) from None
+    try:
+        decoded = decode(raw)
+    except DecodeProblem as exc:
+        raise error(exc.message, path, exc.line) from None
+    return replace(decoded, text=clean_text(decoded.text, path, error))
+
+
+def clean_text(text: str, path: Path,
+               error: type[EvidencegenError] = NoteError) -> str:
+    """Unix line ends, no control characters, and no line too long to be a paragraph."""
+    text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    # control characters (pasted from other programs) cannot go into a Word document
+    text = _CONTROL.sub("", text)
+    if len(text.encode("utf-8")) > NOTE.bytes():
+        raise error(too_large(NOTE, "this note's text") + "; split it into several notes",
+                    path)
+    for number, line in enumerate(text.split("\n"), start=1):
+        if len(line) > MAX_LINE_CHARS:
+            raise error(f"line {number} is longer than {MAX_LINE_CHARS:,} characters; "
+                        "break it into paragraphs", path, number)
+    return text
+
+
+def inside(path: Path, folder: Path, error: type[EvidencegenError]) -> None:
+    """A file that is a link to somewhere outside the learner folder is refused."""
+    if path.is_symlink() and not path.resolve().is_relative_to(folder.resolve()):
+        raise error("this is a link to a file outside the learner folder; copy the file "
+                    "into the folder instead", path)
+
+
+def read_learner_file(folder: Path) -> LearnerFile:
+    path = folder / "learner.yaml"
+    if not folder.is_dir():
+        raise LearnerError("this folder does not exist", folder)
+    if not path.is_file():
+        raise LearnerError(
+            "no learner.yaml here: is this a learner folder? "
+            "(run 'evidencegen init FOLDER' to start one)",
+            folder,
+        )
+    inside(path, folder, LearnerError)
+    text = read_text(path, LearnerError)
+    data, lines = load_yaml(text, path, LearnerError, verbatim=LEARNER_VERBATIM)
+    if data is None:
+        raise LearnerError("learner.yaml is empty: it needs at least name and learner_id", path)
+    return validate(LearnerFile, data, lines, path, LearnerError)

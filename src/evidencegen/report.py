@@ -13,11 +13,12 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from evidencegen.coverage import STATE_LABELS, coverage_json, evidence_count
+from evidencegen.coverage import coverage_json
+from evidencegen.models import STATE_LABELS, evidence_count
 
 if TYPE_CHECKING:
-    from evidencegen.api import Analysis
     from evidencegen.branding import Centre
+    from evidencegen.models import Analysis
 
 WIDTH = 80
 STATE_WORDS = {"not_started": "not started", "in_progress": "in progress", "ready": "ready",

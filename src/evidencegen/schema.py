@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Annotated, Any, Literal, TypeVar
 
@@ -179,7 +180,7 @@ class FrontMatter(_Strict):
 M = TypeVar("M", bound=BaseModel)
 
 
-def _plain(err: dict[str, Any], field: str, model: type[BaseModel]) -> str:
+def _plain(err: Mapping[str, Any], field: str, model: type[BaseModel]) -> str:
     kind = err["type"]
     if kind == "missing":
         return f"the required field '{field}' is missing"

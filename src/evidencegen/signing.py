@@ -97,7 +97,7 @@ def key_path(centre: Path | None) -> Path | None:
     """The key the centre named: centre.yaml's ``signing_key``, else $EVIDENCEGEN_SIGNING_KEY."""
     if centre is not None:
         from evidencegen.branding import CentreFile
-        from evidencegen.readers import read_text
+        from evidencegen.inputs import read_text
         from evidencegen.schema import validate
         from evidencegen.yamlio import load_yaml
 
@@ -235,8 +235,8 @@ def verify_decision(key: SigningKey | None, folder: Path, learner_id: str, learn
     """A feedback.yaml decision: signed with this key, by someone other than the learner,
     over evidence whose text is unchanged."""
     files = tuple(sorted(d.evidence.items()))
-    base = {"kind": "decision", "subject": ac, "assessor": d.assessor, "date": d.date,
-            "decision": d.decision, "files": files}
+    base: dict[str, Any] = {"kind": "decision", "subject": ac, "assessor": d.assessor,
+                            "date": d.date, "decision": d.decision, "files": files}
     reason = ""
     if not d.assessor:
         reason = "no assessor is named"
@@ -264,7 +264,7 @@ def verify_record(key: SigningKey | None, folder: Path, learner_id: str, learner
     if entry is None:
         claim = f" (it names {author} as its author, which anyone can type)" if author else ""
         return Verification(kind, rel, False, "not countersigned by an assessor" + claim)
-    base = {"assessor": entry.assessor, "date": entry.date,
+    base: dict[str, Any] = {"assessor": entry.assessor, "date": entry.date,
             "files": ((rel, entry.digest),), "key_id": _key_id(entry.signature)}
     reason = ""
     if same_person(entry.assessor, learner_name):

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from evidencegen.models import Block, Sentence
 from evidencegen.text import split_sentences
 
 if TYPE_CHECKING:
@@ -27,33 +27,6 @@ _REFERENCE_HEADS = re.compile(
     r"^(?:my |further |the )?(?:references?|reading(?: list)?|sources?(?: used)?|"
     r"what i read|bibliography|books and articles)$", re.IGNORECASE)
 _REFERENCE_LINE = re.compile(r"^(?:source|reference)\s*:\s*(\S.*)$", re.IGNORECASE)
-
-
-@dataclass(frozen=True)
-class Sentence:
-    text: str
-    line: int
-
-
-@dataclass(frozen=True)
-class Block:
-    """A heading, paragraph, list item, quote, table cell or code block of a note.
-
-    ``line`` is the block's first line in the file (for Word: its paragraph number). The
-    structure fields say where the block sits, so a sentence can be read in its place.
-    """
-
-    kind: str  # "heading" | "paragraph" | "list_item" | "quote" | "table_cell" | "code"
-    text: str  # whitespace-normalised, markup removed, label kept
-    line: int
-    sentences: tuple[Sentence, ...]
-    level: int = 0  # headings 1-6; list items: nesting depth, 1 = top
-    label: str | None = None  # "Strengths" for "Strengths: it is cheap"
-    context: tuple[str, ...] = ()  # what the block sits under, outermost first
-    table: int | None = None  # table cells: the table's index in the note (0-based)
-    row: int | None = None  # table cells: row index, 0 = first body row
-    column: int | None = None  # table cells: column index
-    header: str | None = None  # table cells: the column's header text
 
 
 Cell = tuple[int, str]  # a table cell: its first line, its text

@@ -22,15 +22,15 @@ from pathlib import Path, PurePath
 from typing import TYPE_CHECKING, Any
 
 from evidencegen import __version__
-from evidencegen.coverage import STATE_LABELS
 from evidencegen.errors import EvidencegenError
+from evidencegen.models import STATE_LABELS
 from evidencegen.output import safe_id, write_all
 from evidencegen.render.tokens import STATE_ORDER, STATES
 
 if TYPE_CHECKING:
-    from evidencegen.batch import Outcome
     from evidencegen.branding import Centre
     from evidencegen.criteria import CriteriaSet
+    from evidencegen.models import Outcome
 
 LETTERS = {"not_started": "NS", "in_progress": "IP", "ready": "R", "met": "M", "signed_off": "SO"}
 
@@ -121,7 +121,7 @@ def _learner_facts(cohort: Path | None, outcome: Outcome) -> tuple[str, str]:
     if (name and learner_id) or cohort is None:
         return name, learner_id
     from evidencegen.errors import LearnerError
-    from evidencegen.readers import read_text
+    from evidencegen.inputs import read_text
     from evidencegen.yamlio import load_yaml
 
     path = cohort / outcome.folder / "learner.yaml"
@@ -221,7 +221,7 @@ def write_tracker(out: Path, outcomes: list[Outcome], focus: list[str] | None = 
     writer = csv.DictWriter(buf, fieldnames=fields, lineterminator="\n")
     writer.writeheader()
     writer.writerows({**{k: csv_text(v) for k, v in rec.items()},
-                      **{f"{ac}_label": XLSX_STATES[rec[ac]][0] if rec[ac] else ""
+                      **{f"{ac}_label": XLSX_STATES[str(rec[ac])][0] if rec[ac] else ""
                          for ac in acs}} for rec in records)
     errors = [{"folder": r.folder, "learner_id": r.outcome.learner_id, "error": r.outcome.error}
               for r in rows if r.outcome.result == "failed"]
@@ -239,7 +239,6 @@ def write_tracker(out: Path, outcomes: list[Outcome], focus: list[str] | None = 
 
 def _tracker_html(rows: list[_Row], acs: list[str], focus: list[str], unit: str,
                   centre: Centre | None = None) -> str:
-    from evidencegen.coverage import STATE_LABELS
     from evidencegen.render.environment import environment, render_template
 
     learners = []
@@ -378,7 +377,7 @@ def _fill_sheet(ws: Any, columns: list[_Column], values: list[list[Cell]], rows:
             cell.alignment = Alignment(vertical="top", wrap_text=column.kind in ("wrap", "state"),
                                        horizontal="center" if column.kind in ("state", "count")
                                        else "left")
-            state = state_of.get(value) if column.kind == "state" else None
+            state = state_of.get(str(value)) if column.kind == "state" else None
             if state:  # its colours in the cell too, for viewers that skip the rules below
                 words, fill, ink = XLSX_STATES[state]
                 cell.fill = PatternFill("solid", fgColor=fill)

@@ -26,7 +26,7 @@ class _Loader(yaml.SafeLoader):
 
     aliases_seen = 0
 
-    def compose_node(self, parent: Any, index: Any) -> Any:  # type: ignore[override]
+    def compose_node(self, parent: Any, index: Any) -> Any:
         if self.check_event(yaml.AliasEvent):
             self.aliases_seen += 1
             if self.aliases_seen > MAX_ALIASES:
@@ -75,13 +75,14 @@ def _collect_lines(
                 raise yaml.MarkedYAMLError(problem="a field name should be a word, not a list "
                                            "or a group of fields",
                                            problem_mark=key_node.start_mark)
-            key = key_node.value
-            out[(*prefix, key)] = key_node.start_mark.line + 1 + offset
-            _collect_lines(value_node, (*prefix, key), offset, out, seen)
+            where = (*prefix, key_node.value)
+            out[where] = key_node.start_mark.line + 1 + offset
+            _collect_lines(value_node, where, offset, out, seen)
     elif isinstance(node, yaml.SequenceNode):
         for i, item in enumerate(node.value):
-            out[(*prefix, i)] = item.start_mark.line + 1 + offset
-            _collect_lines(item, (*prefix, i), offset, out, seen)
+            where = (*prefix, i)
+            out[where] = item.start_mark.line + 1 + offset
+            _collect_lines(item, where, offset, out, seen)
 
 
 def load_yaml(

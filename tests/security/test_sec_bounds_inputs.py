@@ -22,7 +22,7 @@ from docx.oxml.ns import qn
 from evidencegen.cli import cli
 from evidencegen.errors import NoteError
 from evidencegen.limits import check_zip
-from evidencegen.readers import read_note
+from evidencegen.readers.markdown import read_note
 
 LEARNER = "name: Test Learner\nlearner_id: L4-001\nmentees: [Mentee A]\n"
 
@@ -204,7 +204,7 @@ def test_a_one_column_table_merged_3000_rows_deep_is_read_without_recursion(tmp_
 
 
 def test_a_merged_cell_counts_once_not_once_per_row(tmp_path) -> None:
-    from evidencegen.docx_reader import read_docx
+    from evidencegen.readers.docx import read_docx
 
     folder = learner(tmp_path)
     path = merged_table(folder / "m.docx", 2, 50)
@@ -309,7 +309,7 @@ def test_front_matter_with_a_field_name_that_is_not_a_word_is_one_line(tmp_path,
 
 
 def test_each_merged_cell_is_read_once_and_gives_its_rows_their_context(tmp_path) -> None:
-    from evidencegen.docx_reader import read_docx
+    from evidencegen.readers.docx import read_docx
 
     folder = learner(tmp_path)
     d = docx.Document()

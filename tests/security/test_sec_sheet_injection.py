@@ -17,8 +17,9 @@ import pytest
 from click.testing import CliRunner
 from openpyxl import load_workbook
 
-from evidencegen.batch import Outcome, write_tracker
+from evidencegen.batch import write_tracker
 from evidencegen.cli import cli
+from evidencegen.models import Outcome
 
 SAMPLES = Path(__file__).resolve().parents[2] / "samples"
 PAYLOADS = [

@@ -14,8 +14,8 @@ from conftest import LEARNER_YAML, note
 
 from evidencegen.api import analyse
 from evidencegen.cli import cli
-from evidencegen.coverage import STATE_LABELS
 from evidencegen.errors import TemplateError
+from evidencegen.models import STATE_LABELS
 from evidencegen.render.pipeline import Renderer
 
 SESSION = note({"type": "session", "date": "2026-04-01", "mentee": "Mentee A"},

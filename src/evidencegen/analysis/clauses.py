@@ -425,7 +425,7 @@ def read_clause(tok: Token, who: Who, *, agreement: bool = False, negation_ok: b
             return no("someone_else", f"actor.directed_by_{up}", up)
         if head._.lem in lang.literature.reporting_verbs and up == OTHER:
             return no("someone_else", "actor.reported_by_someone_else", up)
-        if up == GENERIC and subject(head) is not None and subject(head).dep_ == "expl":
+        if up == GENERIC and (subj := subject(head)) is not None and subj.dep_ == "expl":
             return no("generic", "actor.impersonal", up)
         if up == GENERIC and any(c._.lem in lang.generic.evaluative_adjectives
                                  for c in head.children if c.dep_ in ("acomp", "attr")):

@@ -21,13 +21,13 @@ from typing import TYPE_CHECKING
 from evidencegen.analysis.clauses import chain, is_name, negated
 from evidencegen.analysis.nlp import parse
 from evidencegen.analysis.patterns import PatternSet, per_criterion, wrong_sense
+from evidencegen.models import Comparison, Hit
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
 
     from evidencegen.criteria import Criterion
-    from evidencegen.mapping import CriterionMap
-    from evidencegen.readers import Block, Learner, Note
+    from evidencegen.models import Block, CriterionMap, Learner, Note
 
 _STRONG_CUES = {"unlike", "whereas", "while", "compare", "similar", "both", "differ", "than",
                 "other_hand", "like", "opposite"}
@@ -79,7 +79,8 @@ def label_aspects(criterion: Criterion, text: str) -> set[str]:
                     or (f" {label} " in f" {words} " and len(words.split()) <= 6):
                 found.add(name)
                 break
-    return found if len(found) == 1 or found == {"strength", "setting"} else set()
+    both = {criterion.aspect("strength"), criterion.aspect("setting")}  # "Pros for my setting"
+    return found if len(found) == 1 or found == both else set()
 
 
 def _open_names(criterion: Criterion, text: str) -> list[tuple[str, str]]:
@@ -157,35 +158,38 @@ def _wording_aspects(criterion: Criterion, doc: Doc, setting_words: set[str]) ->
     """Aspects from the sentence's wording; a negated or belittled strength is a limitation,
     and a sentence that opens on a contrast ("However, ...") is not also a strength."""
     _, aspects, _ = _sets(criterion)
+    strength, limitation, setting = (criterion.aspect(role)
+                                     for role in ("strength", "limitation", "setting"))
     found: set[str] = set()
     contrast = False
     for m in aspects(doc):
         if wrong_sense(m):
             continue
-        if m.key == "limitation" and m.pattern.id == "trouble" and \
+        if m.key == limitation and m.pattern.id == "trouble" and \
                 m.span[0].head._.lem in _SOLVING:
             continue  # "good for resolving immediate issues" is no limitation
         neg = any(negated(h) for h in chain(m.span[0])) or any(
             c.lower_ in _FEW for t in m.span for c in t.children if c.dep_ in ("amod", "det"))
-        if m.key == "strength" and neg:
-            found.add("limitation")
-        elif m.key == "limitation" and neg and m.pattern.id in ("hard", "drawback"):
+        if m.key == strength and neg and limitation:
+            found.add(limitation)
+        elif m.key == limitation and neg and m.pattern.id in ("hard", "drawback"):
             continue
         else:
             found.add(m.key)
-            contrast = contrast or (m.key == "limitation" and m.pattern.id == "however"
+            contrast = contrast or (m.key == limitation and m.pattern.id == "however"
                                     and m.span.start <= 2)
     if contrast:
-        found.discard("strength")
+        found.discard(strength)
     # "The drawback is ..." / "The main benefit is ...": a named aspect outweighs a stray
     # "good" or "helps" in the same sentence
     named = {m.key for m in aspects(doc) if m.pattern.id in _NAMED_ASPECT}
-    if named & {"strength", "limitation"} and len(named & {"strength", "limitation"}) == 1:
-        found -= {"strength", "limitation"} - named
+    if named & {strength, limitation} and len(named & {strength, limitation}) == 1:
+        found -= {strength, limitation} - named
     lows = {t.lower_ for t in doc}
     names = frozenset(setting_words)
-    if any(is_name(t, names) for t in doc) or {w for w in names if len(w) > 1} & lows:
-        found.add("setting")  # her workplace or her mentee ("for D I would use ...")
+    if setting and (any(is_name(t, names) for t in doc)
+                    or {w for w in names if len(w) > 1} & lows):
+        found.add(setting)  # her workplace or her mentee ("for D I would use ...")
     return found
 
 
@@ -231,8 +235,6 @@ def _context_model(block: Block, models: dict[str, str]) -> str | None:
 
 
 def map_models(cmap: CriterionMap, notes: list[Note], learner: Learner | None) -> None:
-    from evidencegen.mapping import Comparison, Hit
-
     crit = cmap.criterion
     _, _, comparing = _sets(crit)
     setting_words = _setting_words(learner)
@@ -254,9 +256,8 @@ def map_models(cmap: CriterionMap, notes: list[Note], learner: Learner | None) -
                                    for s in b.sentences))
         context_models = _context_models(crit, blocks)
         for block in blocks:
-            bdoc = own_docs.get(id(block))
             if block.kind == "heading":
-                named, more = _named(crit, bdoc, block.text)
+                named, more = _named(crit, own_docs[id(block)], block.text)
                 extra.update(more)
                 talk.mention(named)
                 if named or not label_aspects(crit, block.text):
@@ -265,8 +266,8 @@ def map_models(cmap: CriterionMap, notes: list[Note], learner: Learner | None) -
                 continue
             base = _context_model(block, context_models)
             table = getattr(block, "table", None)
-            if table is not None and getattr(block, "column", None) == 0:
-                named, more = _named(crit, bdoc, block.text)
+            if table is not None and block.row is not None and block.column == 0:
+                named, more = _named(crit, own_docs[id(block)], block.text)
                 if len(named) == 1:
                     tables[table][block.row] = named[0]
             label_aspect = _block_aspects(crit, block)

@@ -150,8 +150,9 @@ class PatternSet:
                 matcher = self._buckets.get(first)
                 if matcher is None:
                     matcher = self._buckets[first] = Matcher(vocab)
-                    for word in first or ():
-                        self._index.setdefault(word, set()).add(first)
+                    if first is not None:
+                        for word in first:
+                            self._index.setdefault(word, set()).add(first)
                 matcher.add(name, [spec])
 
     def _matches(self, doc: Doc) -> list[tuple[int, int, int]]:

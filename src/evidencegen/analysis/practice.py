@@ -15,11 +15,13 @@ from typing import TYPE_CHECKING
 from evidencegen.analysis.clauses import Who, last_named, read_clause
 from evidencegen.analysis.nlp import parse
 from evidencegen.analysis.patterns import Match, PatternSet, per_criterion, wrong_sense
+from evidencegen.models import Hit, Rejected
 
 if TYPE_CHECKING:
+    from spacy.tokens import Doc, Token
+
     from evidencegen.criteria import Criterion
-    from evidencegen.mapping import CriterionMap
-    from evidencegen.readers import Block, Learner, Note
+    from evidencegen.models import Block, CriterionMap, Learner, Note
 
 _WORD = re.compile(r"[\w'’]+")
 _ADMISSION = {"admit", "apologise", "apologize", "sorry", "own", "honest", "say", "tell",
@@ -46,7 +48,7 @@ def _patterns(criterion: Criterion) -> PatternSet:
                          lambda: PatternSet((e.id, e.patterns) for e in criterion.elements))
 
 
-def _anchor(match: Match):
+def _anchor(match: Match) -> Token:
     """The token whose clause is judged: the pattern's anchor lemma, else its first verb.
 
     A match that opens with "without"/"never" is judged on the clause it modifies.
@@ -68,7 +70,7 @@ def in_plan(block: Block, criterion: Criterion) -> bool:
     return any(w.startswith(label) for w in words for label in criterion.plan_labels)
 
 
-def judge_sentence(criterion: Criterion, doc, who: Who, plan: bool = False,
+def judge_sentence(criterion: Criterion, doc: Doc, who: Who, plan: bool = False,
                    context: frozenset[str] = frozenset(),
                    ) -> tuple[dict[str, tuple], dict[str, tuple]]:
     """(accepted, rejected) per element id: (rule, reading) for the first match of each."""
@@ -98,8 +100,6 @@ def judge_sentence(criterion: Criterion, doc, who: Who, plan: bool = False,
 
 
 def map_practice(cmap: CriterionMap, notes: list[Note], learner: Learner | None) -> None:
-    from evidencegen.mapping import Hit, Rejected
-
     crit = cmap.criterion
     for note in notes:
         who = who_for(note, learner)

@@ -59,7 +59,7 @@ def nearby_guard(draft: Path, own_name: str | None = None) -> Guard:
     are applied too, so a draft saved next to the portfolio it came from is still covered.
     """
     from evidencegen.errors import EvidencegenError
-    from evidencegen.readers import read_learner_file
+    from evidencegen.inputs import read_learner_file
 
     names: dict[str, str] = {}
     keep: set[str] = set(words_of(own_name))

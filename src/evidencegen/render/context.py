@@ -13,17 +13,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from evidencegen import __version__
-from evidencegen.coverage import CriterionCoverage
 from evidencegen.criteria import CriteriaSet, Criterion, Element, Outcome
-from evidencegen.mapping import Hit
-from evidencegen.readers import Learner, Note
+from evidencegen.models import CriterionCoverage, Hit, Learner, Note
 
 MAX_PER_CELL = 3
-ASPECTS = (("how", "How it works"), ("strengths", "Strengths"),
-           ("limitations", "Limitations"), ("setting", "Fit to my setting"))
-# A sentence about several aspects is quoted once, under the first of these it is about.
-_ASPECT_OF_HIT = (("strength", "strengths"), ("limitation", "limitations"),
-                  ("setting", "setting"), ("how", "how"))
 NOTE_KINDS = {"session": "Session", "observation": "Observation", "witness": "Witness testimony",
               "reflection": "Reflection", "knowledge": "Reading note"}
 
@@ -100,11 +93,11 @@ class Citations:
 
 @dataclass
 class ModelRow:
+    """One model's card: its quotes under each aspect's column (``cells["strengths"]``);
+    a template reads them as ``row.strengths`` or ``row[key]`` (see ``render.data``)."""
+
     element: Element
-    how: list[Quote] = field(default_factory=list)
-    strengths: list[Quote] = field(default_factory=list)
-    limitations: list[Quote] = field(default_factory=list)
-    setting: list[Quote] = field(default_factory=list)
+    cells: dict[str, list[Quote]] = field(default_factory=dict)
 
 
 @dataclass
@@ -140,7 +133,7 @@ class DocumentContext:
     other_notes: list[Note] = field(default_factory=list)
     sources: list[Source] = field(default_factory=list)  # in order of first citation
     note_sources: dict[str, Source] = field(default_factory=dict)  # note path -> its source
-    aspects: tuple[tuple[str, str], ...] = ASPECTS
+    aspects: tuple[tuple[str, str], ...] = ()  # (column, heading), from the criteria data
     centre: Any = None  # branding.Centre, from centre.yaml
 
     def as_template_vars(self) -> dict[str, Any]:
@@ -148,32 +141,42 @@ class DocumentContext:
 
 
 def _model_rows(cov: CriterionCoverage, cites: Citations) -> list[ModelRow]:
-    """One card per model; each sentence once, under its first model and first aspect."""
+    """One card per model; each sentence once, under its first model and first aspect.
+
+    The aspects and their columns come from the criteria data, in its order. A sentence
+    about several is quoted under the first of them after the first listed (how the model
+    works), which takes what names no other.
+    """
     assert cov.evidence is not None
     evidence = cov.evidence
+    aspects = cov.criterion.aspects
+    column = {a: cues.column or a for a, cues in aspects.items()}
+    heading = dict(cov.criterion.aspect_columns())
+    ids = list(aspects)
+    first = ids[0] if ids else ""
+    preferred = [*ids[1:], first]
     compared = {(c.note.rel, c.line, c.quote) for c in evidence.comparisons}
     placed: dict[str, dict[str, list[Hit]]] = {}
     seen: set[tuple[str, int, str]] = set()
     for hit in evidence.hits:
-        cells = placed.setdefault(hit.element, {key: [] for key, _ in ASPECTS})
+        cells = placed.setdefault(hit.element, {a: [] for a in ids})
         key3 = (hit.note.rel, hit.line, hit.quote)
         if key3 in compared or key3 in seen:
             continue  # a comparison is shown under "How the models compare"; a repeat, once
-        aspect = next((a for word, a in _ASPECT_OF_HIT if word in hit.aspects), "how")
-        if len(cells[aspect]) < MAX_PER_CELL:
+        aspect = next((a for a in preferred if a in hit.aspects), first)
+        if aspect in cells and len(cells[aspect]) < MAX_PER_CELL:
             cells[aspect].append(hit)
             seen.add(key3)
     order = sorted(placed, key=lambda e: (evidence.order(e), evidence.element(e).name))
-    names = dict(ASPECTS)
     rows = []
     for element_id in order:
-        row = ModelRow(evidence.element(element_id))
-        for aspect, _ in ASPECTS:
+        row = ModelRow(evidence.element(element_id), {column[a]: [] for a in ids})
+        for aspect in ids:
             for hit in placed[element_id][aspect]:
-                others = tuple(names[a] for w, a in _ASPECT_OF_HIT
-                               if w in hit.aspects and a != aspect)
-                getattr(row, aspect).append(cites.quote(hit.note, hit.line, hit.quote,
-                                                        also=others))
+                others = tuple(heading[column[a]] for a in preferred
+                               if a in hit.aspects and a != aspect)
+                row.cells[column[aspect]].append(cites.quote(hit.note, hit.line, hit.quote,
+                                                             also=others))
         rows.append(row)
     return rows
 
@@ -250,6 +253,7 @@ def build_context(
     )
     cites = Citations()
     own_words: set[str] = set()
+    ctx.aspects = crit.aspect_columns()
     if crit.judge == "comparison":
         ctx.models = _model_rows(cov, cites)
         ctx.comparisons = [cites.quote(c.note, c.line, c.quote)

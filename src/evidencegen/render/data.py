@@ -22,7 +22,6 @@ from typing import Any
 from markupsafe import Markup
 
 from evidencegen.branding import Centre
-from evidencegen.coverage import CriterionCoverage, RuleResult, evidence_count
 from evidencegen.criteria import (
     CriteriaSet,
     Criterion,
@@ -32,8 +31,17 @@ from evidencegen.criteria import (
     Unit,
     Wording,
 )
-from evidencegen.mapping import Comparison, CriterionMap, Hit, Rejected
-from evidencegen.readers import Learner, Note
+from evidencegen.models import (
+    Comparison,
+    CriterionCoverage,
+    CriterionMap,
+    Hit,
+    Learner,
+    Note,
+    Rejected,
+    RuleResult,
+    evidence_count,
+)
 from evidencegen.render.context import (
     DocumentContext,
     ModelRow,
@@ -79,7 +87,7 @@ FIELDS: dict[type, tuple[str, ...]] = {
     Quote: ("text", "source", "line", "why", "cite", "id", "source_id", "source_label",
             "also"),
     Source: ("id", "file", "label", "title"),
-    ModelRow: ("element", "how", "strengths", "limitations", "setting"),
+    ModelRow: ("element",),  # and one field per aspect column: see record()
     TechniqueRow: ("element", "dates", "undated", "example"),
     Centre: ("name", "colour", "asked_colour", "font", "footer", "logo", "logo_uri",
              "adjusted", "logo_data"),
@@ -155,6 +163,9 @@ class _Copier:
         kind = type(obj)
         fields = FIELDS[kind]
         values = dict(given or {})
+        if isinstance(obj, ModelRow):  # its aspects are the criteria data's: row.strengths
+            values.update({k: self(v) for k, v in obj.cells.items()})
+            fields = (*fields, *obj.cells)
         if kind in COMPUTED:
             values.update(COMPUTED[kind](self, obj))
         data = {f: values[f] if f in values else self(getattr(obj, f)) for f in fields}

@@ -28,8 +28,8 @@ from docx.document import Document as DocxDocument
 from docx.shared import Cm, Inches
 from lxml.html import HtmlElement
 
-from evidencegen.docx_reader import OUTPUT_MARK
 from evidencegen.errors import RenderError
+from evidencegen.readers.wordxml import OUTPUT_MARK
 from evidencegen.render import layout
 from evidencegen.render.layout import FONT, NAVY
 

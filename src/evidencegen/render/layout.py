@@ -17,6 +17,7 @@ from typing import Any
 
 from docx import Document
 from docx.document import Document as DocxDocument
+from docx.enum.section import WD_ORIENT
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.text import WD_LINE_SPACING, WD_TAB_ALIGNMENT, WD_TAB_LEADER
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
@@ -24,7 +25,8 @@ from docx.opc.packuri import PackURI
 from docx.opc.part import Part
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Cm, Pt, RGBColor
+from docx.section import Section
+from docx.shared import Cm, Emu, Length, Pt, RGBColor
 from lxml.html import HtmlElement
 
 NAVY, TEAL, GREY, BROWN = "123B5C", "2F8F83", "5B6670", "8A6D3B"
@@ -242,7 +244,9 @@ def manifest_of(root: HtmlElement) -> dict[str, Any]:
              for el in body.xpath("//*[@data-learner-text]")]
     title = root.findtext(".//title") or ""
     crit = re.search(r" AC (\d+(?:\.\d+)+)", title)
+    fields = {el.get("data-field"): el.get("id") for el in body.xpath("//tr[@data-field][@id]")}
     return {"version": 1, "document": body.get("data-document", ""),
+            "form": body.get("data-form", ""), "fields": fields,
             "criterion": body.get("data-criterion") or (crit.group(1) if crit else ""),
             "learner_id": body.get("data-learner-id", ""),
             "learner_name": body.get("data-learner-name", ""),
@@ -299,9 +303,15 @@ def _clear_story(story: Any) -> Any:
     return story.paragraphs[0]
 
 
+def text_width(section: Section) -> Length:
+    """The width between a section's margins (a page size or margin left unset counts 0)."""
+    return Emu((section.page_width or 0) - (section.left_margin or 0)
+               - (section.right_margin or 0))
+
+
 def _running(doc: DocxDocument, running: Running, own: bool, page: tuple[Any, Any]) -> None:
     for section in doc.sections:
-        section.orientation = 0
+        section.orientation = WD_ORIENT.PORTRAIT
         section.page_width, section.page_height = page
         if own:
             section.left_margin = section.right_margin = Cm(1.8)
@@ -311,7 +321,7 @@ def _running(doc: DocxDocument, running: Running, own: bool, page: tuple[Any, An
             stories.append((section.first_page_header, section.first_page_footer))
         if doc.settings.odd_and_even_pages_header_footer:
             stories.append((section.even_page_header, section.even_page_footer))
-        width = section.page_width - section.left_margin - section.right_margin
+        width = text_width(section)
         for header, footer in stories:
             header.is_linked_to_previous = False
             footer.is_linked_to_previous = False
@@ -520,7 +530,7 @@ def _contents(doc: DocxDocument, headings: list[tuple[str, str]], marks: dict[st
 
     anchor = title
     section = doc.sections[0]
-    width = section.page_width - section.left_margin - section.right_margin
+    width = text_width(section)
     for ident, text in headings:
         if ident not in marks:
             continue

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 import lxml.html
 
 from evidencegen import __version__
-from evidencegen.coverage import CriterionCoverage
+from evidencegen.models import CriterionCoverage
 from evidencegen.render.context import build_context, input_timestamp, technique_rows
 from evidencegen.render.environment import (
     environment,
@@ -26,8 +26,8 @@ from evidencegen.render.environment import (
 )
 
 if TYPE_CHECKING:
-    from evidencegen.api import Analysis
     from evidencegen.branding import Centre
+    from evidencegen.models import Analysis
     from evidencegen.render.environment import Sandbox
 
 # Sections the location sheet does not cite: they hold no evidence (by heading id).

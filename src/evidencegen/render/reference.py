@@ -40,10 +40,10 @@ _R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 
 def open_reference(path: Path) -> DocxDocument:
     """The reference document, opened with the checks a learner's Word note gets."""
-    from evidencegen.docx_reader import _open
+    from evidencegen.readers.wordxml import open_docx
 
     try:
-        return _open(path)
+        return open_docx(path)
     except NoteError as exc:
         raise LearnerError(f"the centre's Word reference document: {exc.message}",
                            path) from None

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from evidencegen.coverage import STATE_LABELS
+from evidencegen.models import STATE_LABELS
 
 if TYPE_CHECKING:
     from evidencegen.branding import Centre
