@@ -417,8 +417,28 @@ def run_batch(cohort: Path, options: BuildOptions, jobs: int, force: bool = Fals
             sweep(out)
             raise
         outcomes.sort(key=lambda o: o.folder)
-        write_tracker(out, outcomes, list(options.criteria), cohort=root, centre=options.centre)
+        write_tracker_apart(out, outcomes, list(options.criteria), root, options.centre)
     return BatchResult(outcomes, out)
+
+
+def write_tracker_apart(out: Path, outcomes: list[Outcome], focus: list[str],
+                        cohort: Path, centre: Path | None) -> None:
+    """``write_tracker`` in a short-lived process of its own, after the workers have ended.
+
+    The trackers are the one part of a batch whose memory grows with the cohort (rendering
+    the HTML page and the XLSX for 1,000 learners takes about 35 MB more than for 20).
+    Written apart, that memory goes back to the system when the process ends, and the
+    batch's own process keeps only one small outcome per learner, whatever the cohort's
+    size. The files are the same bytes either way; if no process can be started there, or
+    it dies, they are written here.
+    """
+    try:
+        with ProcessPoolExecutor(max_workers=1) as pool:
+            pool.submit(write_tracker, out, outcomes, focus, cohort, centre).result()
+            return
+    except (BrokenProcessPool, OSError):
+        pass
+    write_tracker(out, outcomes, focus, cohort=cohort, centre=centre)
 
 
 class Executor(Protocol):
