@@ -1,7 +1,7 @@
 """Peak memory of a batch by cohort size: the parent alone, and the whole process tree.
 
 Run:  python benchmarks/bench_memory.py [-n 20 200 1000] [-j 2] [-f docx] [--executor processes]
-      [--check]
+      [--varied] [--check]
 
 Each size gets a generated cohort (benchmarks/make_cohort.py, seeded), built into a fresh
 OUT by `python -m evidencegen batch` (the command users run) in a child process. The
@@ -78,18 +78,21 @@ def main() -> None:
     parser.add_argument("-f", "--format", dest="fmt", default="docx",
                         choices=["docx", "pdf", "both"])
     parser.add_argument("--executor", default="processes", choices=["processes", "dask"])
+    parser.add_argument("--varied", action="store_true",
+                        help="cohorts whose sessions hold sentences unique to each learner")
     parser.add_argument("--check", action="store_true",
                         help=f"exit 1 if a peak passes {LIMIT}x the smallest cohort's")
     args = parser.parse_args()
     os.environ.setdefault("SOURCE_DATE_EPOCH", "1767225600")
-    print(f"batch -j {args.jobs} -f {args.fmt} --executor {args.executor}")
+    print(f"batch -j {args.jobs} -f {args.fmt} --executor {args.executor}"
+          + (" (varied cohorts)" if args.varied else ""))
     print(f"{'learners':>8} {'parent MB':>10} {'tree MB':>8} {'worker MB':>10} "
           f"{'seconds':>8} {'s/learner':>9}  ratio to the first (parent, tree)")
     first: Run | None = None
     over: list[str] = []
     for n in sorted(args.n):
         with tempfile.TemporaryDirectory() as tmp:
-            cohort = make_cohort(Path(tmp) / "cohort", n)
+            cohort = make_cohort(Path(tmp) / "cohort", n, varied=args.varied)
             run = measure(cohort, Path(tmp) / "out", args.jobs, args.fmt, args.executor)
         first = first or run
         ratios = run.parent / first.parent, run.tree / first.tree

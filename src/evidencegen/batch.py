@@ -94,6 +94,9 @@ def find_learners(cohort: Path) -> list[Path]:
 
 
 PARSE_CACHE = ".evidencegen-parses"  # inside OUT: parses of notes, kept between runs
+# sentences a batch worker keeps parsed in memory: a learner has about 70, so the last 25 or
+# so learners' (about 20 MB); more would grow each worker with the cohort
+WORKER_PARSES = 2_000
 
 
 def _tree_digest(h: Any, folder: Path) -> None:
@@ -248,9 +251,10 @@ def _build_one(folder: Path, learner_id: str | None, options: BuildOptions,
     try:
         if not force and (same := unchanged(folder, learner_id, options)) is not None:
             return same
-        from evidencegen.analysis.nlp import use_disk_cache
+        from evidencegen.analysis.nlp import limit_cache, use_disk_cache
 
         use_disk_cache(options.out / PARSE_CACHE)
+        limit_cache(WORKER_PARSES)
         result = build(folder, options)
         html = html_report(result.analysis, [c.id for c in result.analysis.criteria
                                             .all_criteria()], options.today or dt.date.today(),
