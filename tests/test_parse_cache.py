@@ -68,7 +68,7 @@ def test_a_batch_worker_keeps_only_its_latest_parses_in_memory(tmp_path) -> None
         assert nlp._key("I met mentee number 11 today.") not in nlp._CACHE
         batch.build_one(SAMPLES / "just-started", BuildOptions(out=tmp_path / "out",
                                                                formats=("docx",)), True)
-        assert nlp.CACHE_SIZE == batch.WORKER_PARSES == 2_000
+        assert nlp.CACHE_SIZE == batch.WORKER_PARSES == 500
     finally:
         nlp.limit_cache(size)
         nlp.use_disk_cache(disk)
