@@ -7,9 +7,10 @@ Each size gets a generated cohort (benchmarks/make_cohort.py, seeded), built int
 OUT by `python -m evidencegen batch` (the command users run) in a child process. The
 resident set size (RSS) of that process and of all its descendants (the workers, and the
 pandoc each runs for a Word document) is sampled every 0.1 s with psutil; the peaks are
-printed with the time taken, and each as a ratio to the smallest cohort's. RSS counts pages
-shared between processes (the language model, libraries) once per process, so the tree
-figure is an upper bound. With --check the exit code is 1 when a ratio passes 1.2 (too
+printed (with the largest worker's, and the most the pandoc processes held at once) with
+the time taken, and the parent's and the tree's as a ratio to the smallest cohort's. RSS
+counts pages shared between processes (the language model, libraries) once per process,
+so the tree figure is an upper bound. With --check the exit code is 1 when a ratio passes 1.2 (too
 slow for CI: the README gives the command and its last figures).
 """
 
@@ -40,6 +41,7 @@ class Run:
     parent: float  # MB
     tree: float  # MB
     worker: float  # MB, the largest single worker process
+    helpers: float  # MB, the most the helper programs (pandoc) held at once
     seconds: float
     code: int
 
@@ -52,17 +54,20 @@ def measure(cohort: Path, out: Path, jobs: int, fmt: str, executor: str,
                              str(out), "-j", str(jobs), "-f", fmt, "--executor", executor],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     parent = psutil.Process(proc.pid)
-    peak = Run(0, 0, 0, 0, 0)
+    peak = Run(0, 0, 0, 0, 0, 0)
     while proc.poll() is None:
         try:
             own = parent.memory_info().rss
-            tree = own
+            tree, helpers = own, 0
             for child in parent.children(recursive=True):
                 with contextlib.suppress(psutil.Error):
                     rss = child.memory_info().rss
                     tree += rss
                     if child.name().startswith("python"):
                         peak.worker = max(peak.worker, rss / MB)
+                    else:
+                        helpers += rss
+            peak.helpers = max(peak.helpers, helpers / MB)
         except psutil.Error:
             break
         peak.parent, peak.tree = max(peak.parent, own / MB), max(peak.tree, tree / MB)
@@ -87,6 +92,7 @@ def main() -> None:
     print(f"batch -j {args.jobs} -f {args.fmt} --executor {args.executor}"
           + (" (varied cohorts)" if args.varied else ""))
     print(f"{'learners':>8} {'parent MB':>10} {'tree MB':>8} {'worker MB':>10} "
+          f"{'pandoc MB':>10} "
           f"{'seconds':>8} {'s/learner':>9}  ratio to the first (parent, tree)")
     first: Run | None = None
     over: list[str] = []
@@ -99,6 +105,7 @@ def main() -> None:
         over += [f"{what} x{r:.2f} at {n}" for what, r in zip(("parent", "tree"), ratios,
                                                                strict=True) if r > LIMIT]
         print(f"{n:>8} {run.parent:>10.0f} {run.tree:>8.0f} {run.worker:>10.0f} "
+              f"{run.helpers:>10.0f} "
               f"{run.seconds:>8.1f} {run.seconds / n:>9.2f}  x{ratios[0]:.2f}, x{ratios[1]:.2f}"
               + (f"  (exit {run.code})" if run.code else ""), flush=True)
         if run.code:
