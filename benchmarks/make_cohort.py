@@ -1,9 +1,11 @@
 """Make a synthetic cohort of N learners with realistic notes (seeded, so repeatable).
 
-Run:  python benchmarks/make_cohort.py OUT_DIR [-n 20] [--seed 1]
+Run:  python benchmarks/make_cohort.py OUT_DIR [-n 20] [--seed 1] [--varied]
 
 Each learner gets 3 to 7 dated sessions with one mentee, drawn from a pool of sentences in
-a care worker's voice, a reading note on 2 to 5 models, and sometimes an observation.
+a care worker's voice, a reading note on 2 to 5 models, and sometimes an observation. With
+--varied each session also gets 12 sentences no other learner writes (as in a real cohort,
+where the language analysis meets new sentences and words with every learner).
 """
 
 from __future__ import annotations
@@ -47,7 +49,24 @@ MODELS = {
 }
 
 
-def make_learner(folder: Path, index: int, rng: random.Random) -> None:
+OPENERS = ["Today we talked about", "She asked me about", "We went over", "I explained",
+           "She was worried about", "We practised", "I showed her", "She told me about"]
+TOPICS = ["the handover with the night team", "a resident's care plan", "the medication round",
+          "the falls policy", "a difficult phone call with a relative", "the new hoist",
+          "her supervision notes", "the fire drill", "a complaint from a visitor",
+          "the end of life plan", "the food and fluid charts", "the safeguarding referral"]
+PLACES = ["in the lounge", "on the first floor", "in the garden room", "at the nurses' station",
+          "in the quiet room", "by the front office"]
+
+
+def varied_lines(index: int, session: int, rng: random.Random, count: int = 12) -> str:
+    """Sentences unique to this learner and session (a resident's code names them)."""
+    return " ".join(f"{rng.choice(OPENERS)} {rng.choice(TOPICS)} {rng.choice(PLACES)} with "
+                    f"resident {chr(65 + rng.randrange(26))}{index:04d}{session}{k}."
+                    for k in range(count))
+
+
+def make_learner(folder: Path, index: int, rng: random.Random, varied: bool = False) -> None:
     (folder / "sessions").mkdir(parents=True)
     (folder / "reading").mkdir()
     start = dt.date(2026, 3, 2) + dt.timedelta(days=rng.randrange(60))
@@ -58,6 +77,8 @@ def make_learner(folder: Path, index: int, rng: random.Random) -> None:
     day = start + dt.timedelta(days=7)
     for s in range(rng.randint(3, 7)):
         body = " ".join(rng.sample(SESSION_LINES, rng.randint(3, 6)))
+        if varied:
+            body += " " + varied_lines(index, s, rng)
         (folder / "sessions" / f"{day}-session-{s + 1}.md").write_text(
             f"---\ntype: session\ndate: {day}\nmentee: Mentee {chr(65 + index % 26)}\n"
             f"duration: {rng.choice([30, 45, 60])}\nmode: face-to-face\ncriteria: [5.2]\n---\n"
@@ -78,10 +99,10 @@ def make_learner(folder: Path, index: int, rng: random.Random) -> None:
             "Assessor\n---\nThe learner listened well and agreed the next session date.\n")
 
 
-def make_cohort(out: Path, n: int, seed: int = 1) -> Path:
+def make_cohort(out: Path, n: int, seed: int = 1, varied: bool = False) -> Path:
     rng = random.Random(seed)
     for i in range(n):
-        make_learner(out / f"learner-{i:04d}", i, rng)
+        make_learner(out / f"learner-{i:04d}", i, rng, varied)
     return out
 
 
@@ -90,8 +111,10 @@ def main() -> None:
     parser.add_argument("out", type=Path)
     parser.add_argument("-n", type=int, default=20)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--varied", action="store_true",
+                        help="12 sentences per session no other learner writes")
     args = parser.parse_args()
-    make_cohort(args.out, args.n, args.seed)
+    make_cohort(args.out, args.n, args.seed, args.varied)
     print(f"made {args.n} learners in {args.out}")
 
 

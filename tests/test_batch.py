@@ -172,3 +172,29 @@ def test_interrupted_batch_then_rerun_matches_an_uninterrupted_run(tmp_path: Pat
     assert (tmp_path / "a" / "cohort.csv").read_text() == (
         tmp_path / "b" / "cohort.csv").read_text()
     assert os.path.getsize(tmp_path / "a" / "errors.json") > 0
+
+
+def test_the_tracker_written_in_its_own_process_is_the_same_bytes_as_written_here(
+        tmp_path: Path) -> None:
+    from evidencegen.batch import Outcome, write_tracker, write_tracker_apart
+
+    outcomes = [Outcome(f"learner-{i}", f"L4-{i:03d}", "built", name=f"Learner {i}",
+                        statuses={"1.1": "ready", "5.2": "in_progress"}) for i in range(30)]
+    outcomes.append(Outcome("broken", None, "failed", error="broken/learner.yaml: bad YAML",
+                            file="broken/learner.yaml"))
+    write_tracker(tmp_path / "here", outcomes, ["1.1", "5.2"], cohort=tmp_path)
+    write_tracker_apart(tmp_path / "apart", outcomes, ["1.1", "5.2"], tmp_path, None)
+    for name in ["cohort.csv", "cohort.json", "cohort.html", "errors.json"]:
+        assert (tmp_path / "apart" / name).read_bytes() == \
+            (tmp_path / "here" / name).read_bytes(), name
+    assert _xlsx_parts(tmp_path / "apart" / "cohort.xlsx") == \
+        _xlsx_parts(tmp_path / "here" / "cohort.xlsx")  # the clock aside
+    assert "L4-029" in (tmp_path / "apart" / "cohort.csv").read_text()
+
+
+def _xlsx_parts(path: Path) -> dict[str, bytes]:
+    import zipfile
+
+    with zipfile.ZipFile(path) as z:
+        return {name: z.read(name) for name in z.namelist()
+                if name != "docProps/core.xml"}  # its times are the clock's

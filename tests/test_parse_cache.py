@@ -51,3 +51,24 @@ def test_incremental_batch_parses_only_the_changed_note(tmp_path):
     run_batch(cohort, options, jobs=1)
     now = {p.name for p in (out / PARSE_CACHE).rglob("*.spacy")}
     assert cached < now and len(now - cached) == 1  # the changed note, and only it
+
+
+def test_a_batch_worker_keeps_only_its_latest_parses_in_memory(tmp_path) -> None:
+    from evidencegen import batch
+    from evidencegen.analysis import nlp
+
+    size, disk = nlp.CACHE_SIZE, nlp._DISK
+    try:
+        nlp.parse([f"I met mentee number {i} today." for i in range(12)])
+        nlp.limit_cache(5)
+        assert len(nlp._CACHE) == 5
+        nlp.parse([f"I met mentee number {i} today." for i in range(12, 20)])
+        assert len(nlp._CACHE) == 5  # the newest five sentences, whatever came before
+        assert nlp._key("I met mentee number 19 today.") in nlp._CACHE
+        assert nlp._key("I met mentee number 11 today.") not in nlp._CACHE
+        batch.build_one(SAMPLES / "just-started", BuildOptions(out=tmp_path / "out",
+                                                               formats=("docx",)), True)
+        assert nlp.CACHE_SIZE == batch.WORKER_PARSES == 500
+    finally:
+        nlp.limit_cache(size)
+        nlp.use_disk_cache(disk)

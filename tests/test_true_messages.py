@@ -162,3 +162,37 @@ def test_with_two_sessions_on_one_day_the_gap_says_so(learner_dir) -> None:
 def test_with_no_session_the_gap_says_none_yet(learner_dir) -> None:
     gaps = _gaps_52(learner_dir, {})
     assert any(g.startswith("No dated session with a mentee so far") for g in gaps), gaps
+
+
+def _session(date: str | None, body: str) -> str:
+    meta: dict[str, object] = {"type": "session", "mentee": "Mentee A"}
+    if date:
+        meta["date"] = date
+    return note(meta, body)
+
+
+def test_the_build_summary_says_1_piece_and_0_pieces_of_evidence(learner_dir,
+                                                                 tmp_path) -> None:
+    folder = learner_dir({"sessions/a.md": _session("2026-04-01", "I praised her.")})
+    result = run("build", str(folder), "-o", str(tmp_path / "out"), "-f", "docx")
+    assert result.exit_code == 0, result.output
+    counts = dict(re.findall(r"^  (\d\.\d) .*?(\d+ pieces? of evidence)$", result.stdout,
+                             re.M))
+    assert counts == {"1.1": "0 pieces of evidence", "5.2": "1 piece of evidence"}, \
+        result.stdout
+
+
+@pytest.mark.parametrize(("undated", "said"), [
+    (1, "; 1 session note has no date;"), (2, "; 2 session notes have no date;")])
+def test_undated_sessions_are_counted_in_words_that_agree(learner_dir, undated,
+                                                          said) -> None:
+    import json
+
+    files = {"sessions/dated.md": _session("2026-04-01", "I listened to her.")}
+    files |= {f"sessions/undated-{i}.md": _session(None, "I praised her.")
+              for i in range(undated)}
+    result = run("check", str(learner_dir(files)), "--format", "json", "-c", "5.2")
+    reasons = [r["reason"] for c in json.loads(result.stdout)["criteria"]
+               for r in c["rules"] if not r["met"]]
+    assert any(said in r for r in reasons), reasons
+    assert not any("(s)" in r for r in reasons), reasons

@@ -238,7 +238,9 @@ def _summary(result: BuildResult) -> None:
         cov = a.coverage[crit.id]
         count = cov.evidence_count  # the same figure as coverage.json and check's reports
         state = click.style(f"{cov.label:<22}", fg=STATE_COLOURS[cov.status])
-        click.echo(f"  {crit.id:<5} {state} {count:>3} pieces of evidence")
+        pad = " " * max(0, 3 - len(f"{count:,}"))  # counts right-aligned, as a column
+        click.echo(f"  {crit.id:<5} {state} {pad}"
+                   f"{plural(count, 'piece of evidence', 'pieces of evidence')}")
         for gap in cov.gaps:
             click.echo(click.wrap_text(f"still missing: {gap}", 78, initial_indent="        ",
                                        subsequent_indent="          "))

@@ -138,7 +138,8 @@ def _elements_in_sessions(rule: Rule, cmap: CriterionMap, facts: Facts) -> _Foun
 def _dated_sessions(rule: Rule, cmap: CriterionMap, facts: Facts) -> _Found:
     by = _sessions_by_mentee(facts.learner)
     undated = sum(1 for n in facts.learner.notes if n.type == "session" and not n.date)
-    extra = f"; {undated} session note(s) have no date" if undated else ""
+    verb = "has" if undated == 1 else "have"
+    extra = f"; {plural(undated, 'session note')} {verb} no date" if undated else ""
     if not by:
         return _Found(0, extra)
     mentee, sessions = max(by.items(), key=lambda kv: (len(kv[1]), kv[0]))

@@ -81,6 +81,16 @@ def use_disk_cache(folder: Path | None) -> None:
     _DISK = folder
 
 
+def limit_cache(sentences: int) -> None:
+    """Keep at most ``sentences`` parses in memory. A batch worker meets a new learner's
+    sentences with every build and seldom her neighbours' again, so there the cache is kept
+    small (the disk cache serves reruns); kept large, it grows with the cohort."""
+    global CACHE_SIZE
+    CACHE_SIZE = sentences
+    while len(_CACHE) > CACHE_SIZE:
+        _CACHE.popitem(last=False)
+
+
 def _disk_path(keys: list[str]) -> Path | None:
     if _DISK is None or not keys:
         return None
