@@ -19,6 +19,7 @@ import subprocess
 import tempfile
 import zipfile
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from functools import lru_cache
 from pathlib import Path
 
@@ -267,6 +268,21 @@ def _convert(html: str, reference: bytes, when: dt.datetime) -> bytes:
     return done.stdout
 
 
+_pool: tuple[int, ThreadPoolExecutor] | None = None
+
+
+def _converter() -> ThreadPoolExecutor:
+    """Threads that wait on pandoc, one pool per process (a pool inherited by a forked batch
+    worker has no threads, so the worker makes its own)."""
+    global _pool
+    if _pool is None or _pool[0] != os.getpid():
+        _pool = (os.getpid(), ThreadPoolExecutor(max_workers=2, thread_name_prefix="pandoc"))
+    return _pool[1]
+
+
+FinishDocx = Callable[[dict[str, int] | None], bytes]
+
+
 def render_docx(html: str, generated: dt.datetime,
                 transform: Callable[[DocxDocument], None] | None = None,
                 images: tuple[Path, ...] = (), reference: Path | None = None,
@@ -275,6 +291,17 @@ def render_docx(html: str, generated: dt.datetime,
 
     ``pages`` (an h2's id -> its page in the PDF laid out from the same HTML) becomes the
     shown value of the contents' page fields; see ``layout.finish``.
+    """
+    return start_docx(html, generated, transform, images, reference)(pages)
+
+
+def start_docx(html: str, generated: dt.datetime,
+               transform: Callable[[DocxDocument], None] | None = None,
+               images: tuple[Path, ...] = (), reference: Path | None = None) -> FinishDocx:
+    """Start pandoc on the document and return the function that finishes it.
+
+    pandoc runs in its own process, so the caller lays out the PDF meanwhile and passes its
+    pages to the finishing step: a build then costs the longer of the two, not their sum.
     """
     root = lxml.html.document_fromstring(html)
     colour = _meta(root, "evidencegen-colour").lstrip("#").upper() or NAVY
@@ -301,9 +328,20 @@ def render_docx(html: str, generated: dt.datetime,
         if element.tag in ("title", "meta", "link", "style"):  # not shown as a title block
             head.remove(element)
     blank = reference_blank(reference) if reference is not None else _styled_blank(colour, font)
-    data = _convert(lxml.html.tostring(root, encoding="unicode"), blank, when)
-    doc = Document(io.BytesIO(data))
-    layout.finish(doc, plan, running, colour, page, own=reference is None, pages=pages)
+    converting = _converter().submit(_convert, lxml.html.tostring(root, encoding="unicode"),
+                                     blank, when)
+
+    def finish(pages: dict[str, int] | None = None) -> bytes:
+        doc = Document(io.BytesIO(converting.result()))
+        layout.finish(doc, plan, running, colour, page, own=reference is None, pages=pages)
+        return _properties(doc, title, meta, when, transform, plan)
+
+    return finish
+
+
+def _properties(doc: DocxDocument, title: str, meta: dict[str, str], when: dt.datetime,
+                transform: Callable[[DocxDocument], None] | None, plan: layout.Plan) -> bytes:
+    """Document properties, the caller's mark and the manifest; the file's bytes."""
     props = doc.core_properties
     props.title = title
     props.author = meta["author"]

@@ -28,6 +28,7 @@ from evidencegen.render.environment import (
 if TYPE_CHECKING:
     from evidencegen.branding import Centre
     from evidencegen.models import Analysis
+    from evidencegen.render.docx import FinishDocx
     from evidencegen.render.environment import Sandbox
 
 # Sections the location sheet does not cite: they hold no evidence (by heading id).
@@ -134,8 +135,10 @@ class Renderer:
 
     def _lay_out(self, html: str, template: Path, today: dt.date, formats: tuple[str, ...],
                  category: str = "") -> Rendered:
-        """Both formats from one HTML; the PDF first, so the Word contents can show its
-        pages until Word counts its own."""
+        """Both formats from one HTML. pandoc converts the Word file in its own process
+        while WeasyPrint lays out the PDF; the Word contents then shows the PDF's pages until
+        Word counts its own."""
+        finish_docx = self._start_docx(html, today, category) if "docx" in formats else None
         laid = None
         if "pdf" in formats:
             from evidencegen.render.pdf import lay_out_pdf
@@ -143,21 +146,23 @@ class Renderer:
             laid = lay_out_pdf(html, template.parent, find_file("style.css", self.templates),
                                self.roots, self.pdf_variant)
         out: dict[str, bytes] = {}
-        if "docx" in formats:
-            from evidencegen.render.docx import render_docx
-
-            def mark(doc: object) -> None:
-                doc.core_properties.category = category  # type: ignore[attr-defined]
-
-            out["docx"] = render_docx(html, dt.datetime.combine(today, dt.time(12, 0)),
-                                      mark if category else None,
-                                      (self.centre.folder,) if self.centre else (),
-                                      self.centre.word_reference if self.centre else None,
-                                      pages=laid.anchors if laid else None)
+        if finish_docx is not None:
+            out["docx"] = finish_docx(laid.anchors if laid else None)
         if laid is not None:
             out["pdf"] = laid.data
         return Rendered(out, _sections(html, laid.anchors if laid else None,
                                        laid.pages if laid else 0))
+
+    def _start_docx(self, html: str, today: dt.date, category: str = "") -> FinishDocx:
+        from evidencegen.render.docx import start_docx
+
+        def mark(doc: object) -> None:
+            doc.core_properties.category = category  # type: ignore[attr-defined]
+
+        return start_docx(html, dt.datetime.combine(today, dt.time(12, 0)),
+                          mark if category else None,
+                          (self.centre.folder,) if self.centre else (),
+                          self.centre.word_reference if self.centre else None)
 
     def render(self, analysis: Analysis, cov: CriterionCoverage, final: bool, today: dt.date,
                formats: tuple[str, ...]) -> Rendered:
@@ -174,11 +179,15 @@ class Renderer:
         destination); the page numbers cited are the PDF's, said as such.
         """
         out: dict[str, bytes] = {}
-        for fmt in ("docx", "pdf"):
-            if fmt not in formats:
-                continue
-            html, template = self.sheet_html(analysis, documents, today, fmt)
-            out.update(self._lay_out(html, template, today, (fmt,)).files)
+        finish_docx = None
+        if "docx" in formats:  # converting while the PDF's sheet is laid out
+            html, _ = self.sheet_html(analysis, documents, today, "docx")
+            finish_docx = self._start_docx(html, today)
+        if "pdf" in formats:
+            html, template = self.sheet_html(analysis, documents, today, "pdf")
+            out.update(self._lay_out(html, template, today, ("pdf",)).files)
+        if finish_docx is not None:
+            out["docx"] = finish_docx(None)
         return out
 
     def sheet_html(self, analysis: Analysis, documents: dict[str, Sheet], today: dt.date,
