@@ -88,6 +88,10 @@ def test_a_centres_word_document_gives_styles_page_header_and_footer(tmp_path: P
     assert "L4-017" in section.header.paragraphs[0].text  # the tool's text, not the reference's
     assert "Riverside reference footer" not in section.footer.paragraphs[0].text
     assert section.footer.paragraphs[0].text.endswith("Page 1 of 1")
+    # the running lines fit one line each, as in the PDF, whatever the reference's sizes
+    assert d.styles["Header"].font.size.pt == d.styles["Footer"].font.size.pt == 8
+    header = section.header.paragraphs[0].text
+    assert header.endswith("\u2026") and len(header) <= section.page_width.pt / 4.4
     assert str(d.styles["Heading 1"].font.color.rgb) == "7A1E5A"
     assert d.styles["Normal"].font.name == "Georgia"
     texts = [p.text for p in d.paragraphs]

@@ -310,6 +310,8 @@ def text_width(section: Section) -> Length:
 
 
 def _running(doc: DocxDocument, running: Running, own: bool, page: tuple[Any, Any]) -> None:
+    for name in ("Header", "Footer"):  # one line each, the page fields included
+        doc.styles[name].font.size = RUNNING_SIZE
     for section in doc.sections:
         section.orientation = WD_ORIENT.PORTRAIT
         section.page_width, section.page_height = page
@@ -334,17 +336,30 @@ def _running(doc: DocxDocument, running: Running, own: bool, page: tuple[Any, An
                 if shapes:
                     shapes[-1].set("descr", running.logo[1])
                 p.add_run("  ")
-            p.add_run(" ".join(running.header))
+            p.add_run(_one_line(" ".join(running.header), width)).font.size = RUNNING_SIZE
             p = _clear_story(footer)
             p.style = doc.styles["Footer"]
-            p.add_run(" ".join(running.footer))
+            p.add_run(_one_line(" ".join(running.footer), width, room=14)).font.size = \
+                RUNNING_SIZE
             for stop in (4680, 9360):  # Word's Footer style's own stops would come first
                 p.paragraph_format.tab_stops.add_tab_stop(stop * 635, WD_TAB_ALIGNMENT.CLEAR)
             p.paragraph_format.tab_stops.add_tab_stop(width, WD_TAB_ALIGNMENT.RIGHT)
-            p.add_run("\tPage ")
+            p.add_run("\tPage ").font.size = RUNNING_SIZE
             _fld(p, "PAGE", "1")
-            p.add_run(" of ")
+            p.add_run(" of ").font.size = RUNNING_SIZE
             _fld(p, "NUMPAGES", "1")
+
+
+RUNNING_SIZE = Pt(8)
+
+
+def _one_line(text: str, width: Any, room: int = 0) -> str:
+    """The running text cut with an ellipsis to what one line of 8 pt holds (as the PDF's
+    header is), whatever the size a centre's reference document gives its Header style.
+    An average character of 8 pt text is taken as 4.4 pt wide; ``room`` keeps characters
+    free for what follows on the line ("Page 1 of 3")."""
+    fits = int(width.pt / 4.4) - room
+    return text if len(text) <= fits else text[: max(fits - 1, 1)].rstrip() + "\u2026"
 
 
 def _ppr(p: Any) -> Any:
