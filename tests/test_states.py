@@ -16,6 +16,7 @@ import docx
 import pytest
 from click.testing import CliRunner
 from conftest import SAMPLES
+from docx.oxml.ns import qn
 from lxml import html as lxml_html
 
 from evidencegen.api import BuildOptions, analyse, build
@@ -24,7 +25,13 @@ from evidencegen.cli import cli
 from evidencegen.models import STATE_LABELS
 from evidencegen.render.environment import find_file
 from evidencegen.render.pipeline import Renderer
-from evidencegen.render.tokens import STATE_ORDER, css_variables, state_badge_css, tokens
+from evidencegen.render.tokens import (
+    STATE_ORDER,
+    STATES,
+    css_variables,
+    state_badge_css,
+    tokens,
+)
 
 CENTRE = SAMPLES / "centres" / "northfield" / "centre.yaml"
 ALARM_RED = "#B42318"
@@ -154,3 +161,14 @@ def test_the_location_sheet_shows_each_criterions_state_with_symbol_and_words(
     states = {r.cells[0].text: r.cells[2].text for r in table.rows[1:]}
     assert states["1.1"] == "\u25cf Ready for assessment"
     assert states["1.2"] == "\u25cb Not started"
+    # and in the state's colours: a character style with the tokens' ink and fill
+    d = docx.Document(str(sheet))
+    runs = {r.cells[0].text: [run for p in r.cells[2].paragraphs for run in p.runs]
+            for r in table.rows[1:]}
+    assert {run.style.name for run in runs["1.1"]} == {"State Ready"}
+    assert {run.style.name for run in runs["1.2"]} == {"State Not Started"}
+    for state in STATE_ORDER:
+        style = d.styles["State " + state.replace("_", " ").title()]
+        fill = style.element.rPr.find(qn("w:shd")).get(qn("w:fill"))
+        assert fill == STATES[state]["bg"].lstrip("#").upper()
+        assert str(style.font.color.rgb) == STATES[state]["ink"].lstrip("#").upper()

@@ -32,7 +32,7 @@ from lxml.html import HtmlElement
 from evidencegen.errors import RenderError
 from evidencegen.readers.wordxml import OUTPUT_MARK
 from evidencegen.render import layout
-from evidencegen.render.layout import FONT, NAVY
+from evidencegen.render.layout import FONT, NAVY, STATE_STYLES
 
 # Classes of the templates' HTML and the Word style each becomes (README, "Customising
 # templates"): a paragraph style on a block, a character style on an inline element.
@@ -199,6 +199,8 @@ def prepare(root: HtmlElement) -> layout.Plan:
             el.set("data-custom-style", style)
         elif char and el.tag == "span":
             el.set("data-custom-style", char)
+        elif el.tag == "span" and "state" in classes and el.get("data-state") in STATE_STYLES:
+            el.set("data-custom-style", STATE_STYLES[el.get("data-state", "")])
     for n, el in enumerate(list(body.xpath("//*[@data-keep='together']"))):
         if not el.get("id"):
             el.set("id", f"keep-{n + 1}")

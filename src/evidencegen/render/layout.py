@@ -29,6 +29,8 @@ from docx.section import Section
 from docx.shared import Cm, Emu, Length, Pt, RGBColor
 from lxml.html import HtmlElement
 
+from evidencegen.render.tokens import STATE_ORDER, STATES
+
 NAVY, TEAL, GREY, BROWN = "123B5C", "2F8F83", "5B6670", "8A6D3B"
 FONT = "Arial"
 MANIFEST_NS = "urn:evidencegen:manifest:1"
@@ -38,6 +40,10 @@ OWN_STYLES = {"Guidance", "Learner Text", "Witness Text", "Meta", "Placeholder",
               "Body Text", "Compact", "Block Text", "Definition Term", "Definition",
               "Source Code", "Verbatim Char", "Hyperlink", "Title", "Heading 1", "Heading 2",
               "Heading 3", "Heading 4", "Header", "Footer", "TOC Heading"}
+# A criterion's state in Word: a character style each, in the design tokens' ink and fill,
+# beside the symbol and words the templates give it (never colour alone).
+STATE_STYLES = {s: "State " + s.replace("_", " ").title() for s in STATE_ORDER}
+OWN_STYLES |= set(STATE_STYLES.values())
 _SPACE = re.compile(r"\s+")
 _WIDTH = re.compile(r"width:\s*([\d.]+)\s*(cm|mm)")
 
@@ -183,6 +189,11 @@ def setup_styles(doc: DocxDocument, colour: str = NAVY, font: str = FONT) -> Non
         doc.styles[name].font.color.rgb = _hex(GREY)
     cite = _style(doc, "Citation", 7.5, GREY, kind=WD_STYLE_TYPE.CHARACTER)
     cite.font.italic = None
+    for state, name in STATE_STYLES.items():
+        badge = _style(doc, name, color=STATES[state]["ink"].lstrip("#"),
+                       kind=WD_STYLE_TYPE.CHARACTER)
+        badge.font.bold = True
+        _shade(badge.element.get_or_add_rPr(), STATES[state]["bg"].lstrip("#").upper())
     table = _style(doc, "Table", kind=WD_STYLE_TYPE.TABLE)
     table.base_style = doc.styles["Table Grid"]
 
