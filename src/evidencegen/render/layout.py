@@ -29,7 +29,7 @@ from docx.section import Section
 from docx.shared import Cm, Emu, Length, Pt, RGBColor
 from lxml.html import HtmlElement
 
-from evidencegen.render.tokens import STATE_ORDER, STATES
+from evidencegen.render.states import STATE_ORDER, STATES
 
 NAVY, TEAL, GREY, BROWN = "123B5C", "2F8F83", "5B6670", "8A6D3B"
 FONT = "Arial"
