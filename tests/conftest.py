@@ -59,3 +59,13 @@ def learner_dir(tmp_path: Path) -> Callable[..., Path]:
         return folder
 
     return make
+
+
+def ctrl_c_reaches_it() -> None:
+    """``preexec_fn`` for a child a test will stop with SIGINT: a shell that starts a job in
+    the background (as CI may) hands it SIGINT ignored, and Python then never raises
+    KeyboardInterrupt; the child gets the default back, as in a terminal."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})

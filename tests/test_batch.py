@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import SAMPLES
+from conftest import SAMPLES, ctrl_c_reaches_it
 
 from evidencegen.cli import cli
 
@@ -145,7 +145,8 @@ def test_interrupted_batch_then_rerun_matches_an_uninterrupted_run(tmp_path: Pat
 
     cohort = _cohort_of(tmp_path / "cohort", 8)
     cmd = [sys.executable, "-m", "evidencegen", "batch", str(cohort), "-j", "2", "-o"]
-    proc = subprocess.Popen([*cmd, str(tmp_path / "a")], stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen([*cmd, str(tmp_path / "a")], stderr=subprocess.PIPE, text=True,
+                            preexec_fn=ctrl_c_reaches_it)
     assert proc.stderr is not None
     for line in proc.stderr:
         if " built " in line:

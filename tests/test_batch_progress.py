@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 from click.testing import CliRunner
-from conftest import SAMPLES
+from conftest import SAMPLES, ctrl_c_reaches_it
 
 from evidencegen.api import BuildOptions
 from evidencegen.batch import SLOW_HOOK, run_batch
@@ -33,7 +33,8 @@ def test_the_first_line_comes_before_the_first_learner_finishes(tmp_path) -> Non
     env = {**os.environ, SLOW_HOOK: "L4-031"}  # her build never ends: nothing finishes
     proc = subprocess.Popen([*COMMAND, "batch", str(cohort), "-o", str(tmp_path / "out"),
                              "-j", "1", "-f", "docx", "--time-limit", "0"],
-                            stderr=subprocess.PIPE, text=True, env=env)
+                            stderr=subprocess.PIPE, text=True, env=env,
+                            preexec_fn=ctrl_c_reaches_it)
     assert proc.stderr is not None
     try:
         first = proc.stderr.readline()

@@ -512,11 +512,21 @@ def _run(folders: list[Path], options: BuildOptions, jobs: int, force: bool,
 
 def _run_pool(folders: list[Path], options: BuildOptions, workers: int, force: bool,
               seconds: float, suspects: list[Path]) -> Iterator[Outcome]:
-    """One pool's outcomes; the folders a dead worker may have held go to ``suspects``."""
-    pool = ProcessPoolExecutor(max_workers=workers, initializer=_worker_init,
-                               initargs=(os.getpid(),))
+    """One pool's outcomes; the folders a dead worker may have held go to ``suspects``.
+
+    Ctrl-C is held back while the pool starts its workers: arriving half-way through, it
+    would leave a worker that ``_stop`` does not know of, building on after the batch has
+    stopped and keeping the interpreter from exiting."""
+    held = _hold_interrupts(True)
     try:
+        pool = ProcessPoolExecutor(max_workers=workers, initializer=_worker_init,
+                                   initargs=(os.getpid(),))
         futures = {pool.submit(build_one, f, options, force, seconds): f for f in folders}
+    except BaseException:
+        _hold_interrupts(False, held)
+        raise
+    try:
+        _hold_interrupts(False, held)  # a Ctrl-C that came meanwhile is raised here
         for future in as_completed(futures):
             try:
                 yield future.result()
@@ -526,6 +536,20 @@ def _run_pool(folders: list[Path], options: BuildOptions, workers: int, force: b
         _stop(pool)
         raise
     pool.shutdown()
+
+
+def _hold_interrupts(hold: bool, held: bool = True) -> bool:
+    """Block (``hold``) or release SIGINT in the main thread; whether it was blocked here
+    (not on Windows, nor in a thread, where there is no signal mask to set)."""
+    if not hasattr(signal, "pthread_sigmask") or \
+            threading.current_thread() is not threading.main_thread():
+        return False
+    if hold:
+        signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+        return True
+    if held:
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+    return False
 
 
 PR_SET_PDEATHSIG = 1  # linux/prctl.h
