@@ -6,7 +6,7 @@ import shutil
 from pathlib import Path
 
 import docx
-from click.testing import CliRunner
+from click.testing import CliRunner, Result
 from conftest import SAMPLES
 from pypdf import PdfReader
 
@@ -65,16 +65,19 @@ def test_batch_ignores_a_centre_yaml_in_the_cohort_folder(tmp_path: Path) -> Non
     assert "Riverside Skills Academy" not in d.sections[0].header.paragraphs[0].text
 
 
-def test_bad_centre_yaml_names_the_line(tmp_path: Path) -> None:
+def _build_with_centre(tmp_path: Path, centre_yaml: str) -> Result:
+    """build part-way with a centre.yaml of this text, into tmp_path/o."""
     bad = tmp_path / "centre.yaml"
-    bad.write_text("name: X\ncolour: pink\n")
-    result = CliRunner().invoke(cli, ["build", str(SAMPLES / "part-way"), "-o",
-                                      str(tmp_path / "o"), "--centre", str(bad)])
+    bad.write_text(centre_yaml)
+    return CliRunner().invoke(cli, ["build", str(SAMPLES / "part-way"), "-o",
+                                    str(tmp_path / "o"), "--centre", str(bad)])
+
+
+def test_bad_centre_yaml_names_the_line(tmp_path: Path) -> None:
+    result = _build_with_centre(tmp_path, "name: X\ncolour: pink\n")
     assert result.exit_code == 2
     assert "centre.yaml:2:" in result.stderr and "colour like #1F5073" in result.stderr
-    bad.write_text("name: X\nlogo: ../../etc/passwd\n")
-    result = CliRunner().invoke(cli, ["build", str(SAMPLES / "part-way"), "-o",
-                                      str(tmp_path / "o"), "--centre", str(bad)])
+    result = _build_with_centre(tmp_path, "name: X\nlogo: ../../etc/passwd\n")
     assert result.exit_code == 2 and "centre.yaml:2:" in result.stderr
 
 
@@ -136,10 +139,7 @@ def test_a_letter_centre_gets_letter_in_both_formats(tmp_path: Path) -> None:
 
 
 def test_a_paper_centre_yaml_does_not_know_is_one_line_naming_it(tmp_path: Path) -> None:
-    bad = tmp_path / "centre.yaml"
-    bad.write_text("name: X\npaper: A5\n")
-    result = CliRunner().invoke(cli, ["build", str(SAMPLES / "part-way"), "-o",
-                                      str(tmp_path / "o"), "--centre", str(bad)])
+    result = _build_with_centre(tmp_path, "name: X\npaper: A5\n")
     assert result.exit_code == 2
     assert result.stderr.strip().count("\n") == 0, result.stderr
     assert "centre.yaml:2:" in result.stderr and "A4 or Letter" in result.stderr

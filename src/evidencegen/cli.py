@@ -81,8 +81,8 @@ class _Cli(click.Group):
 def _documents_options(f: Callable[..., Any]) -> Callable[..., Any]:
     """-o/--out, -f/--format and --pdf-variant, shared by the commands that write documents."""
     f = click.option("--centre", type=click.Path(path_type=Path, dir_okay=False, exists=True),
-                     help="A centre.yaml with the centre's name, logo, colour, font and "
-                          "footer.")(f)
+                     help="A centre.yaml with the centre's name, logo, colour, font, "
+                          "footer and paper size (A4 or Letter).")(f)
     f = click.option("--pdf-variant", type=click.Choice(["pdf/ua-1", "pdf/a-3b", "none"]),
                      default="pdf/ua-1", show_default=True,
                      help="pdf/ua-1: tagged for screen readers; pdf/a-3b: for archiving.")(f)
